@@ -1,0 +1,64 @@
+package io.sidecarinjector.admission;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import io.sidecarinjector.inject.InjectionResult;
+import io.sidecarinjector.inject.Injector;
+import io.sidecarinjector.inject.InjectorSnapshot;
+import io.sidecarinjector.inject.PodRejectedException;
+import io.sidecarinjector.patch.PodPatch;
+import io.sidecarinjector.policy.Decision;
+import io.sidecarinjector.policy.Reason;
+
+/**
+ * Answers one admission request: the injection pipeline, then the patch. Every answer carries the decision in
+ * its audit annotations, so an operator can read in the audit log why a pod was or was not injected.
+ */
+public final class AdmissionAnswers {
+
+    /** Audit annotation keys; the API server prefixes them with the webhook's name. */
+    public static final String AUDIT_DECISION = "decision";
+    public static final String AUDIT_REASON = "reason";
+
+    private AdmissionAnswers() {
+    }
+
+    public static AdmissionResult answer(PodAdmissionRequest request, InjectorSnapshot snapshot) {
+        if (!"CREATE".equals(request.operation())) {
+            Decision skip = new Decision(Reason.OPERATION_NOT_CREATE,
+                    "operation " + request.operation() + " (only CREATE is injected)", List.of());
+            return new AdmissionResult(request.uid(), true, null, 0, null, audit(skip.summary(), skip.reason().code()),
+                    List.of());
+        }
+        InjectionResult result;
+        try {
+            result = Injector.inject(request.pod(), request.namespace(), snapshot);
+        } catch (PodRejectedException e) {
+            return rejected(request.uid(), 400, e.getMessage(), "rejected: " + e.getMessage(), "invalid_pod");
+        }
+        Decision decision = result.decision();
+        Map<String, String> audit = audit(decision.summary(), decision.reason().code());
+        if (!decision.inject()) {
+            return new AdmissionResult(request.uid(), true, null, 0, null, audit, result.warnings());
+        }
+        ArrayNode patch = PodPatch.diff(request.pod(), result.pod());
+        return new AdmissionResult(request.uid(), true, patch, 0, null, audit, result.warnings());
+    }
+
+    /** The pod may not be created; the message is shown to whoever created it. */
+    public static AdmissionResult rejected(String uid, int code, String message, String auditDecision,
+            String reasonCode) {
+        return new AdmissionResult(uid, false, null, code, message, audit(auditDecision, reasonCode), List.of());
+    }
+
+    private static Map<String, String> audit(String decision, String reasonCode) {
+        Map<String, String> audit = new LinkedHashMap<>();
+        audit.put(AUDIT_DECISION, decision);
+        audit.put(AUDIT_REASON, reasonCode);
+        return audit;
+    }
+}

@@ -1,0 +1,26 @@
+package io.sidecarinjector.admission;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+/**
+ * The answer to one admission request, independent of the AdmissionReview version.
+ *
+ * @param uid the request's uid
+ * @param allowed whether the pod may be created
+ * @param patch the JSON Patch to apply, or null for none
+ * @param statusCode with {@code allowed == false}: the HTTP-like code the API server reports to the client
+ * @param message with {@code allowed == false}: why
+ * @param auditAnnotations decision and reason, for the API server's audit log
+ * @param warnings shown to the client that created the pod
+ */
+public record AdmissionResult(String uid, boolean allowed, ArrayNode patch, int statusCode, String message,
+        Map<String, String> auditAnnotations, List<String> warnings) {
+
+    public AdmissionResult {
+        auditAnnotations = Map.copyOf(auditAnnotations);
+        warnings = List.copyOf(warnings);
+    }
+}

@@ -1,0 +1,23 @@
+package io.sidecarinjector.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithName;
+
+/** Start-up settings of the injector (application.properties, environment, system properties). */
+@ConfigMapping(prefix = "injector")
+public interface InjectorSettings {
+
+    /**
+     * The injection document (YAML, Istio's shape). Unset: the built-in defaults only. In the cluster: the
+     * {@code config} key of the {@code sidecar-injector} ConfigMap, mounted as a file.
+     */
+    @WithName("config.file")
+    Optional<Path> configFile();
+
+    /** The mesh document (YAML). Unset: the built-in defaults only. In the cluster: the ConfigMap's {@code mesh} key. */
+    @WithName("mesh.file")
+    Optional<Path> meshFile();
+}

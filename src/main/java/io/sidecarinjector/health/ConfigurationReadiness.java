@@ -1,0 +1,34 @@
+package io.sidecarinjector.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.sidecarinjector.inject.InjectorSnapshot;
+import io.sidecarinjector.inject.SnapshotHolder;
+
+/**
+ * Ready only with a configuration that passed its self-check: the webhook runs with failurePolicy Fail, so an
+ * instance that cannot inject must not receive requests.
+ */
+@Readiness
+@ApplicationScoped
+public class ConfigurationReadiness implements HealthCheck {
+
+    @Inject
+    SnapshotHolder holder;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("injection-configuration");
+        holder.lastError().ifPresent(error -> response.withData("lastError", error));
+        return holder.current()
+                .map(InjectorSnapshot::revision)
+                .map(revision -> response.up().withData("revision", revision).build())
+                .orElseGet(() -> response.down().build());
+    }
+}

@@ -1,0 +1,107 @@
+package io.sidecarinjector.inject;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.sidecarinjector.merge.PodMerger;
+import io.sidecarinjector.policy.Decision;
+import io.sidecarinjector.render.FragmentRenderer;
+import io.sidecarinjector.render.InjectionTemplate;
+import io.sidecarinjector.render.TemplateValues;
+import io.sidecarinjector.render.TemplateValuesFactory;
+
+/**
+ * The injection pipeline shared by the webhook and the command line: decide, render, merge. It has no HTTP and
+ * no CDI in it; the webhook turns its result into a JSON Patch, the command line writes the pod out.
+ */
+public final class Injector {
+
+    /** Names the templates to apply, comma-separated, instead of the configured default list. */
+    public static final String TEMPLATES_ANNOTATION = "inject.istio.io/templates";
+
+    private Injector() {
+    }
+
+    /**
+     * @param pod the pod as submitted; it is not modified
+     * @param namespace the namespace the pod is created in
+     * @param snapshot the configuration to use, start to end
+     * @throws PodRejectedException when the pod asks for something that cannot be honoured
+     */
+    public static InjectionResult inject(Pod pod, String namespace, InjectorSnapshot snapshot) {
+        Decision decision = snapshot.policy().decide(pod, namespace);
+        if (!decision.inject()) {
+            return new InjectionResult(decision, pod, decision.warnings());
+        }
+        Pod base = PreviousInjection.strip(pod);
+        List<InjectionTemplate> templates = templatesFor(base, snapshot);
+        TemplateValues values = TemplateValuesFactory.of(base, snapshot.config().mesh(), snapshot.revision());
+        List<Pod> fragments = FragmentRenderer.render(templates, values);
+        Pod merged = PodMerger.merge(base, fragments, values.holdApplicationUntilProxyStarts());
+        Pod injected = annotate(merged, added(base, merged, snapshot.revision()),
+                snapshot.config().injection().injectedAnnotations());
+        return new InjectionResult(decision, injected, decision.warnings());
+    }
+
+    private static List<InjectionTemplate> templatesFor(Pod pod, InjectorSnapshot snapshot) {
+        Map<String, String> annotations = pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
+                ? Map.of()
+                : pod.getMetadata().getAnnotations();
+        String requested = annotations.get(TEMPLATES_ANNOTATION);
+        List<String> names = requested == null || requested.isBlank()
+                ? snapshot.config().injection().defaultTemplates()
+                : Arrays.stream(requested.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<InjectionTemplate> templates = new ArrayList<>();
+        for (String name : names) {
+            templates.add(snapshot.templates().get(name).orElseThrow(() -> new PodRejectedException(
+                    "annotation " + TEMPLATES_ANNOTATION + " names unknown template '" + name + "' (known: "
+                            + String.join(", ", snapshot.templates().names().stream().sorted().toList()) + ")")));
+        }
+        return templates;
+    }
+
+    /** What the merge added, by name: only those are recorded, so a user's own istio-proxy stays the user's. */
+    private static InjectionStatus added(Pod before, Pod after, String revision) {
+        PodSpec b = before.getSpec() == null ? new PodSpec() : before.getSpec();
+        PodSpec a = after.getSpec();
+        return new InjectionStatus(
+                newNames(b.getInitContainers(), a.getInitContainers(), Container::getName),
+                newNames(b.getContainers(), a.getContainers(), Container::getName),
+                newNames(b.getVolumes(), a.getVolumes(), Volume::getName),
+                newNames(b.getImagePullSecrets(), a.getImagePullSecrets(), LocalObjectReference::getName),
+                revision);
+    }
+
+    private static <T> List<String> newNames(List<T> before, List<T> after, Function<T, String> name) {
+        Set<String> existing = before == null ? Set.of()
+                : before.stream().map(name).filter(n -> n != null).collect(java.util.stream.Collectors.toSet());
+        return after == null ? List.of()
+                : after.stream().map(name).filter(n -> n != null && !existing.contains(n)).toList();
+    }
+
+    private static Pod annotate(Pod pod, InjectionStatus status, Map<String, String> injectedAnnotations) {
+        Pod copy = new PodBuilder(pod).build();
+        ObjectMeta meta = copy.getMetadata() == null ? new ObjectMeta() : copy.getMetadata();
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (meta.getAnnotations() != null) {
+            annotations.putAll(meta.getAnnotations());
+        }
+        injectedAnnotations.forEach(annotations::putIfAbsent);
+        annotations.put(InjectionStatus.ANNOTATION, status.toJson());
+        meta.setAnnotations(annotations);
+        copy.setMetadata(meta);
+        return copy;
+    }
+}

@@ -1,0 +1,45 @@
+package io.sidecarinjector.patch;
+
+import java.util.EnumSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.zjsonpatch.DiffFlags;
+import io.fabric8.zjsonpatch.JsonDiff;
+import io.sidecarinjector.config.Mappers;
+
+/** The RFC 6902 JSON Patch that turns one pod into another, computed as their difference. */
+public final class PodPatch {
+
+    private PodPatch() {
+    }
+
+    /**
+     * The pod as the patch sees it. managedFields is dropped: it can be large, injection never changes it, and
+     * a diff must not walk it.
+     */
+    public static ObjectNode tree(Pod pod) {
+        ObjectNode tree = Mappers.JSON.valueToTree(pod);
+        if (tree.get("metadata") instanceof ObjectNode metadata) {
+            metadata.remove("managedFields");
+        }
+        return tree;
+    }
+
+    /**
+     * Only add, remove and replace operations: move and copy are valid but make patches harder to read in an
+     * audit log and to reason about. Keys with '/' or '~' are escaped by the library.
+     */
+    public static ArrayNode diff(Pod original, Pod mutated) {
+        return (ArrayNode) JsonDiff.asJson(tree(original), tree(mutated),
+                EnumSet.copyOf(DiffFlags.dontNormalizeOpIntoMoveAndCopy()));
+    }
+
+    /** Applies a patch to a document; used to prove that a patch yields the mutated pod. */
+    public static JsonNode apply(JsonNode patch, JsonNode document) {
+        return io.fabric8.zjsonpatch.JsonPatch.apply(patch, document);
+    }
+}

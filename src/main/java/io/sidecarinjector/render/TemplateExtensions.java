@@ -1,0 +1,29 @@
+package io.sidecarinjector.render;
+
+import io.quarkus.qute.TemplateExtension;
+import io.sidecarinjector.config.Mappers;
+
+/** Helpers available in every template. */
+@TemplateExtension
+public final class TemplateExtensions {
+
+    private TemplateExtensions() {
+    }
+
+    /**
+     * The string as a double-quoted scalar (JSON string syntax, which YAML reads the same way): whatever it holds,
+     * newlines, quotes, colons or braces, it stays one value and adds no structure.
+     */
+    static String quoted(String value) {
+        try {
+            return Mappers.JSON.writeValueAsString(value == null ? "" : value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a string could not be written as JSON", e);
+        }
+    }
+
+    /** A list of strings as a comma-separated, quoted scalar. */
+    static String joinedQuoted(java.util.List<String> values) {
+        return quoted(String.join(",", values));
+    }
+}

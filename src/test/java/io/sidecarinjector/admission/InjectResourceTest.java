@@ -1,0 +1,239 @@
+package io.sidecarinjector.admission;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.patch.PodPatch;
+import io.sidecarinjector.testing.GoldenFiles;
+import io.sidecarinjector.testing.Reviews;
+
+/** {@code POST /inject} over HTTP. {@link InjectResourceIT} runs the same against the packaged artifact. */
+@QuarkusTest
+class InjectResourceTest {
+
+    static List<String> goldenCases() {
+        return GoldenFiles.cases();
+    }
+
+    static JsonNode post(Object body) {
+        String answer = given().contentType("application/json").body(body.toString())
+                .when().post("/inject")
+                .then().statusCode(200).contentType("application/json").extract().asString();
+        try {
+            return Mappers.JSON.readTree(answer);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static Pod pod(String name) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec().addNewContainer()
+                .withName("app").withImage("example/app:1").endContainer().endSpec().build();
+    }
+
+    @ParameterizedTest(name = "{0} ({1})")
+    @MethodSource("goldenCasesByVersion")
+    void patchAppliedToTheRequestYieldsTheGoldenPod(String name, String apiVersion) {
+        Pod input = GoldenFiles.input(name);
+        ObjectNode review = Reviews.request(apiVersion, "uid-" + name, Reviews.namespaceOf(input), input);
+        JsonNode answer = post(review);
+
+        assertEquals(apiVersion, answer.get("apiVersion").asText());
+        assertEquals("AdmissionReview", answer.get("kind").asText());
+        JsonNode response = answer.get("response");
+        assertEquals("uid-" + name, response.get("uid").asText());
+        assertTrue(response.get("allowed").asBoolean());
+        assertEquals("JSONPatch", response.get("patchType").asText());
+        assertEquals("injected", response.path("auditAnnotations").path("decision").asText());
+        JsonNode patched = PodPatch.apply(Reviews.patch(answer), review.path("request").path("object"));
+        GoldenFiles.assertMatches(GoldenFiles.injected(name), patched);
+    }
+
+    static Stream<Arguments> goldenCasesByVersion() {
+        return goldenCases().stream().flatMap(name -> Stream.of(Arguments.of(name, "admission.k8s.io/v1"),
+                Arguments.of(name, "admission.k8s.io/v1beta1")));
+    }
+
+    @Test
+    void aPodThatRefusesIsAllowedWithoutPatchAndTheAuditSaysWhy() {
+        Pod refused = new PodBuilder(pod("refuses")).editMetadata()
+                .addToAnnotations("sidecar.istio.io/inject", "false").endMetadata().build();
+        JsonNode response = post(Reviews.request("u-1", "demo", refused)).get("response");
+        assertEquals("u-1", response.get("uid").asText());
+        assertTrue(response.get("allowed").asBoolean());
+        assertNull(response.get("patch"));
+        assertNull(response.get("patchType"));
+        assertEquals("skipped: pod annotation sidecar.istio.io/inject=false",
+                response.path("auditAnnotations").path("decision").asText());
+        assertEquals("explicitly_disabled", response.path("auditAnnotations").path("reason").asText());
+    }
+
+    @Test
+    void hostNetworkAndIgnoredNamespacesAreSkipped() {
+        Pod onHost = new PodBuilder(pod("host")).editSpec().withHostNetwork(true).endSpec().build();
+        assertEquals("skipped: hostNetwork",
+                post(Reviews.request("u-2", "demo", onHost)).path("response").path("auditAnnotations")
+                        .path("decision").asText());
+        assertEquals("ignored_namespace",
+                post(Reviews.request("u-3", "kube-system", pod("sys"))).path("response").path("auditAnnotations")
+                        .path("reason").asText());
+    }
+
+    @Test
+    void anInvalidOverrideValueIsWarnedAbout() {
+        Pod odd = new PodBuilder(pod("odd")).editMetadata().addToAnnotations("sidecar.istio.io/inject", "yes")
+                .endMetadata().build();
+        JsonNode response = post(Reviews.request("u-4", "demo", odd)).get("response");
+        assertTrue(response.get("allowed").asBoolean());
+        assertNotNull(response.get("patch"), "policy enabled: still injected");
+        String warning = response.path("warnings").path(0).asText();
+        assertTrue(warning.contains("'yes'") && warning.contains("only \"true\" and \"false\""), warning);
+    }
+
+    @Test
+    void theNamespaceComesFromTheRequestNotTheObject() {
+        Pod fromController = new PodBuilder().withNewMetadata().withGenerateName("web-").endMetadata().withNewSpec()
+                .addNewContainer().withName("web").withImage("web").endContainer().endSpec().build();
+        JsonNode response = post(Reviews.request("u-5", "kube-public", fromController)).get("response");
+        assertEquals("ignored_namespace", response.path("auditAnnotations").path("reason").asText());
+    }
+
+    @Test
+    void aDryRunIsAnsweredLikeARealRequest() {
+        ObjectNode real = Reviews.request("u-6", "demo", pod("dry"));
+        ObjectNode dry = real.deepCopy();
+        ((ObjectNode) dry.get("request")).put("dryRun", true);
+        assertEquals(post(real).get("response"), post(dry).get("response"));
+    }
+
+    @Test
+    void anUpdateIsAllowedWithoutPatch() {
+        ObjectNode update = Reviews.request("u-7", "demo", pod("upd"));
+        ((ObjectNode) update.get("request")).put("operation", "UPDATE");
+        JsonNode response = post(update).get("response");
+        assertTrue(response.get("allowed").asBoolean());
+        assertNull(response.get("patch"));
+        assertEquals("operation_not_create", response.path("auditAnnotations").path("reason").asText());
+    }
+
+    @Test
+    void anUnknownTemplateRejectsThePodWithA400Status() {
+        Pod odd = new PodBuilder(pod("tpl")).editMetadata().addToAnnotations("inject.istio.io/templates", "nope")
+                .endMetadata().build();
+        JsonNode response = post(Reviews.request("u-8", "demo", odd)).get("response");
+        assertFalse(response.get("allowed").asBoolean());
+        assertEquals(400, response.path("status").path("code").asInt());
+        assertTrue(response.path("status").path("message").asText().contains("'nope'"));
+    }
+
+    static Stream<Arguments> badBodies() {
+        ObjectNode good = Reviews.request("u-bad", "demo", pod("bad"));
+        ObjectNode noRequest = good.deepCopy();
+        noRequest.remove("request");
+        ObjectNode noObject = good.deepCopy();
+        ((ObjectNode) noObject.get("request")).remove("object");
+        ObjectNode notAPod = good.deepCopy();
+        ((ObjectNode) notAPod.get("request").get("object")).put("kind", "Service");
+        ObjectNode unknownVersion = good.deepCopy();
+        unknownVersion.put("apiVersion", "admission.k8s.io/v2");
+        ObjectNode noUid = good.deepCopy();
+        ((ObjectNode) noUid.get("request")).remove("uid");
+        ObjectNode containersNotAList = good.deepCopy();
+        ((ObjectNode) containersNotAList.get("request").get("object").get("spec")).put("containers", "nope");
+        String text = good.toString();
+        return Stream.of(
+                Arguments.of("empty body", "", "empty body"),
+                Arguments.of("not JSON", "hello", "not valid JSON"),
+                Arguments.of("truncated JSON", text.substring(0, text.length() / 2), "not valid JSON"),
+                Arguments.of("a JSON array", "[1,2]", "JSON array"),
+                Arguments.of("a JSON string", "\"AdmissionReview\"", "JSON string"),
+                Arguments.of("no request", noRequest.toString(), "no request"),
+                Arguments.of("no object", noObject.toString(), "request.object is missing"),
+                Arguments.of("not a pod", notAPod.toString(), "'Service', not a Pod"),
+                Arguments.of("unknown apiVersion", unknownVersion.toString(), "admission.k8s.io/v2"),
+                Arguments.of("no uid", noUid.toString(), "request.uid"),
+                Arguments.of("duplicate key", "{\"apiVersion\":\"a\",\"apiVersion\":\"b\"}", "Duplicate field"),
+                Arguments.of("containers not a list", containersNotAList.toString(), "not a valid Pod"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badBodies")
+    void badInputIsA400WithOneLineAndTheNextRequestIsServed(String name, String body, String expected) {
+        String message = given().contentType("application/json").body(body.getBytes(StandardCharsets.UTF_8))
+                .when().post("/inject")
+                .then().statusCode(400).contentType(containsString("text/plain"))
+                .body(containsString(expected)).body(not(containsString("Exception")))
+                .extract().asString();
+        assertEquals(1, message.strip().lines().count(), "one line: " + message);
+        assertGoodRequestServed();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "text/plain", "application/xml", "application/x-www-form-urlencoded" })
+    void aWrongContentTypeIs415(String contentType) {
+        given().contentType(contentType).body(Reviews.request("u-ct", "demo", pod("ct")).toString())
+                .when().post("/inject").then().statusCode(415);
+        assertGoodRequestServed();
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() throws Exception {
+        byte[] big = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) ' ');
+        // Expect: 100-continue lets the server refuse before the body is sent, as a careful client does
+        HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/inject"))
+                .header("Content-Type", "application/json").expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build();
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, response.statusCode());
+        assertGoodRequestServed();
+    }
+
+    @Test
+    void getIsNotAllowed() {
+        given().when().get("/inject").then().statusCode(405);
+    }
+
+    static void assertGoodRequestServed() {
+        JsonNode response = post(Reviews.request("u-next", "demo", pod("next"))).get("response");
+        assertEquals("u-next", response.get("uid").asText());
+        assertNotNull(response.get("patch"));
+    }
+
+    @Test
+    void healthAndMetricsAreServedOnTheSamePort() {
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/live").then().statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200);
+    }
+
+}

@@ -1,0 +1,99 @@
+package io.sidecarinjector.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.sidecarinjector.config.Mappers;
+
+/**
+ * Golden files: {@code <case>.yaml} is an input pod, {@code <case>.yaml.injected} the pod injection must produce.
+ * Run with {@code -Dgolden.refresh=true} to rewrite the expected files: the run then fails, so that every refresh
+ * is seen and reviewed.
+ */
+public final class GoldenFiles {
+
+    public static final Path DIR = Path.of("src/test/resources/golden");
+    private static final boolean REFRESH = Boolean.getBoolean("golden.refresh");
+
+    private GoldenFiles() {
+    }
+
+    /** The names of the input cases, without their extension. */
+    public static List<String> cases() {
+        try (Stream<Path> files = Files.list(DIR)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+                    .map(n -> n.substring(0, n.length() - ".yaml".length())).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Pod input(String name) {
+        return read(DIR.resolve(name + ".yaml"), Pod.class);
+    }
+
+    public static <T> T read(Path file, Class<T> type) {
+        try {
+            return Mappers.YAML.readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Compares as structures; with the refresh switch, writes the actual value and fails. */
+    public static void assertMatches(Path expectedFile, JsonNode actual) {
+        try {
+            if (REFRESH) {
+                Files.writeString(expectedFile, Mappers.YAML.writeValueAsString(actual));
+                fail("golden file refreshed: " + expectedFile + " (run again without -Dgolden.refresh)");
+            }
+            if (!Files.exists(expectedFile)) {
+                fail("missing golden file " + expectedFile + ": run with -Dgolden.refresh=true and review it");
+            }
+            JsonNode expected = Mappers.YAML.readTree(expectedFile.toFile());
+            // one number type for both sides: a tree built from objects holds longs where a parsed one holds ints
+            JsonNode normalised = Mappers.YAML.readTree(Mappers.YAML.writeValueAsString(actual));
+            assertEquals(Mappers.YAML.writeValueAsString(sorted(expected)),
+                    Mappers.YAML.writeValueAsString(sorted(normalised)), "differs from " + expectedFile);
+            assertEquals(expected, normalised, "differs from " + expectedFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The same tree with the keys of every mapping sorted, so that a text diff shows only real differences. */
+    static JsonNode sorted(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode copy = Mappers.JSON.createObjectNode();
+            new TreeMap<String, JsonNode>(Mappers.JSON.convertValue(node, new TypeReference<Map<String, JsonNode>>() {
+            })).forEach((k, v) -> copy.set(k, sorted(v)));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = Mappers.JSON.createArrayNode();
+            node.forEach(e -> copy.add(sorted(e)));
+            return copy;
+        }
+        return node;
+    }
+
+    public static Path injected(String name) {
+        return DIR.resolve(name + ".yaml.injected");
+    }
+}
