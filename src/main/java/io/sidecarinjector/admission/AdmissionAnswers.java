@@ -32,7 +32,7 @@ public final class AdmissionAnswers {
             Decision skip = new Decision(Reason.OPERATION_NOT_CREATE,
                     "operation " + request.operation() + " (only CREATE is injected)", List.of());
             return new AdmissionResult(request.uid(), true, null, 0, null, audit(skip.summary(), skip.reason().code()),
-                    List.of());
+                    List.of(), skip.reason());
         }
         InjectionResult result;
         try {
@@ -43,16 +43,18 @@ public final class AdmissionAnswers {
         Decision decision = result.decision();
         Map<String, String> audit = audit(decision.summary(), decision.reason().code());
         if (!decision.inject()) {
-            return new AdmissionResult(request.uid(), true, null, 0, null, audit, result.warnings());
+            return new AdmissionResult(request.uid(), true, null, 0, null, audit, result.warnings(), decision.reason());
         }
         ArrayNode patch = PodPatch.diff(request.pod(), result.pod());
-        return new AdmissionResult(request.uid(), true, patch, 0, null, audit, result.warnings());
+        // an injected pod sent again (re-invocation) needs no change: answer without a patch
+        return new AdmissionResult(request.uid(), true, patch.isEmpty() ? null : patch, 0, null, audit,
+                result.warnings(), decision.reason());
     }
 
     /** The pod may not be created; the message is shown to whoever created it. */
     public static AdmissionResult rejected(String uid, int code, String message, String auditDecision,
             String reasonCode) {
-        return new AdmissionResult(uid, false, null, code, message, audit(auditDecision, reasonCode), List.of());
+        return new AdmissionResult(uid, false, null, code, message, audit(auditDecision, reasonCode), List.of(), null);
     }
 
     private static Map<String, String> audit(String decision, String reasonCode) {

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
+import io.sidecarinjector.policy.Reason;
+
 /**
  * The answer to one admission request, independent of the AdmissionReview version.
  *
@@ -15,9 +17,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
  * @param message with {@code allowed == false}: why
  * @param auditAnnotations decision and reason, for the API server's audit log
  * @param warnings shown to the client that created the pod
+ * @param reason the rule that decided, or null when no rule was reached (the pod was rejected)
  */
 public record AdmissionResult(String uid, boolean allowed, ArrayNode patch, int statusCode, String message,
-        Map<String, String> auditAnnotations, List<String> warnings) {
+        Map<String, String> auditAnnotations, List<String> warnings, Reason reason) {
 
     public AdmissionResult {
         auditAnnotations = Map.copyOf(auditAnnotations);

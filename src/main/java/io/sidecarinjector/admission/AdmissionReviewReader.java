@@ -119,7 +119,8 @@ public final class AdmissionReviewReader {
         if (message == null) {
             return "";
         }
-        String line = message.replaceAll("\\s*\\R\\s*", " ").trim();
+        String line = message.replaceAll("\\s*\\R\\s*", " ")
+                .replace("Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ", "").trim();
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 }

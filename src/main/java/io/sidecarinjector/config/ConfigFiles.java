@@ -7,15 +7,22 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Reads the configuration documents from files; a file that is set but absent means defaults. */
-public final class ConfigFiles {
+/**
+ * The configuration documents as they are on disk now. A file that is set but absent means defaults. Paths are
+ * read through symbolic links each time, so a ConfigMap update (an atomic swap of the {@code ..data} link) is
+ * seen whole.
+ *
+ * @param injection the injection document, if a file is set and present
+ * @param mesh the mesh document, if a file is set and present
+ */
+public record ConfigFiles(Optional<ConfigDocuments.Document> injection, Optional<ConfigDocuments.Document> mesh) {
 
-    private ConfigFiles() {
+    public static ConfigFiles read(Optional<Path> injectionFile, Optional<Path> meshFile) throws InvalidConfigException {
+        return new ConfigFiles(read(injectionFile), read(meshFile));
     }
 
-    public static InjectorConfig load(Optional<Path> injectionFile, Optional<Path> meshFile)
-            throws InvalidConfigException {
-        return ConfigDocuments.load(read(injectionFile), read(meshFile));
+    public InjectorConfig load() throws InvalidConfigException {
+        return ConfigDocuments.load(injection, mesh);
     }
 
     private static Optional<ConfigDocuments.Document> read(Optional<Path> file) throws InvalidConfigException {

@@ -1,9 +1,11 @@
 package io.sidecarinjector.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /** Start-up settings of the injector (application.properties, environment, system properties). */
@@ -20,4 +22,9 @@ public interface InjectorSettings {
     /** The mesh document (YAML). Unset: the built-in defaults only. In the cluster: the ConfigMap's {@code mesh} key. */
     @WithName("mesh.file")
     Optional<Path> meshFile();
+
+    /** How often the configuration files are looked at for changes; a change is in service within this time. */
+    @WithName("reload.interval")
+    @WithDefault("1s")
+    Duration reloadInterval();
 }

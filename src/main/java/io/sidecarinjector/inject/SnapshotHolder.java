@@ -1,23 +1,23 @@
 package io.sidecarinjector.inject;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import io.quarkus.qute.Engine;
-import io.quarkus.runtime.StartupEvent;
 import io.sidecarinjector.config.ConfigFiles;
 import io.sidecarinjector.config.InjectorSettings;
 import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.metrics.InjectorMetrics;
 
 /**
- * The configuration in service. It is swapped whole; a request takes the snapshot once and keeps it. A
- * configuration that fails validation never replaces a good one.
+ * The configuration in service. It is swapped whole, never edited; a request takes the snapshot once and keeps
+ * it. A configuration that fails validation never replaces a good one.
  */
 @ApplicationScoped
 public class SnapshotHolder {
@@ -26,6 +26,8 @@ public class SnapshotHolder {
 
     private final AtomicReference<InjectorSnapshot> current = new AtomicReference<>();
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    /** What was last tried, loaded or not: the same files are not validated (nor their error logged) twice. */
+    private final AtomicReference<ConfigFiles> lastTried = new AtomicReference<>();
 
     @Inject
     Engine engine;
@@ -33,28 +35,48 @@ public class SnapshotHolder {
     @Inject
     InjectorSettings settings;
 
-    void onStart(@Observes StartupEvent event) {
-        reload();
-    }
+    @Inject
+    InjectorMetrics metrics;
 
-    /** Loads the configuration files; on failure the previous snapshot stays in service. */
-    public boolean reload() {
+    /**
+     * Reads the configuration files and, if they changed since the last attempt, validates them and puts them
+     * in service. Synchronized so that two reloads never interleave; requests never wait for it.
+     *
+     * @return true if a new configuration went into service
+     */
+    public synchronized boolean reloadIfChanged() {
+        ConfigFiles files;
         try {
-            InjectorSnapshot snapshot = SnapshotFactory.build(engine,
-                    ConfigFiles.load(settings.configFile(), settings.meshFile()));
+            files = ConfigFiles.read(settings.configFile(), settings.meshFile());
+        } catch (InvalidConfigException e) {
+            return reject(null, e);
+        }
+        if (Objects.equals(files, lastTried.get())) {
+            return false;
+        }
+        lastTried.set(files);
+        try {
+            InjectorSnapshot snapshot = SnapshotFactory.build(engine, files.load());
             InjectorSnapshot previous = current.getAndSet(snapshot);
             lastError.set(null);
             snapshot.policy().configProblems().forEach(LOG::warn);
-            if (previous == null || !previous.revision().equals(snapshot.revision())) {
-                LOG.infof("configuration revision %s in service", snapshot.revision());
-            }
+            metrics.reloaded(snapshot.revision());
+            LOG.infof("configuration revision %s in service%s", snapshot.revision(),
+                    previous == null ? "" : " (was " + previous.revision() + ")");
             return true;
         } catch (InvalidConfigException | RuntimeException e) {
-            lastError.set(e.getMessage());
-            LOG.errorf("configuration rejected, %s: %s", current.get() == null ? "no configuration in service"
-                    : "revision " + current.get().revision() + " stays in service", e.getMessage());
-            return false;
+            return reject(files, e);
         }
+    }
+
+    private boolean reject(ConfigFiles files, Exception e) {
+        String message = e.getMessage();
+        if (!Objects.equals(message, lastError.getAndSet(message))) {
+            LOG.errorf("configuration rejected (%s): %s", current.get() == null ? "no configuration in service"
+                    : "revision " + current.get().revision() + " stays in service", message);
+        }
+        metrics.reloadFailed();
+        return false;
     }
 
     /** The snapshot in service, if any configuration was ever valid. */
@@ -62,7 +84,7 @@ public class SnapshotHolder {
         return Optional.ofNullable(current.get());
     }
 
-    /** Why the last load failed, if it did. */
+    /** Why the last attempt failed, if it did. */
     public Optional<String> lastError() {
         return Optional.ofNullable(lastError.get());
     }

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Black-box tests of the packaged artifact (the JVM jar or the native executable), run as a separate process.
+
+    native-tests/blackbox.py target/quarkus-app/quarkus-run.jar
+    native-tests/blackbox.py target/sidecar-injector-1.0.0-SNAPSHOT-runner
+
+It starts the artifact on a free port with its configuration in a ConfigMap-shaped folder, waits for readiness,
+sends the golden AdmissionReviews and a set of bad requests, changes the configuration on disk, then stops the
+process with SIGTERM and checks that it exits promptly. It prints one line per check and a closing
+'N passed, N failed' line; the exit code is non-zero if any check failed.
+"""
+import base64
+import copy
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "src" / "test" / "resources" / "golden"
+
+passed = 0
+failed = 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ConfigMapDir:
+    """The kubelet's layout of a mounted ConfigMap: key -> ..data/key, ..data -> a generation folder."""
+
+    def __init__(self, files):
+        self.root = pathlib.Path(tempfile.mkdtemp(prefix="configmap"))
+        self.generation = 0
+        self.publish(files)
+        for key in files:
+            os.symlink(f"..data/{key}", self.root / key)
+
+    def publish(self, files):
+        self.generation += 1
+        data = self.root / f"..gen_{self.generation}"
+        data.mkdir()
+        for key, text in files.items():
+            (data / key).write_text(text)
+        tmp = self.root / "..data_tmp"
+        if tmp.is_symlink():
+            tmp.unlink()
+        os.symlink(data.name, tmp)
+        os.replace(tmp, self.root / "..data")
+
+
+def request(port, method, path, body=None, content_type="application/json", timeout=5):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, method=method)
+    if body is not None:
+        req.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def review(pod, uid, namespace="demo", api_version="admission.k8s.io/v1"):
+    return {
+        "apiVersion": api_version, "kind": "AdmissionReview",
+        "request": {"uid": uid, "kind": {"group": "", "version": "v1", "kind": "Pod"},
+                    "resource": {"group": "", "version": "v1", "resource": "pods"},
+                    "namespace": namespace, "operation": "CREATE", "object": pod, "dryRun": False},
+    }
+
+
+def unescape(token):
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def apply_patch(doc, patch):
+    """RFC 6902 add/remove/replace: the operations the injector emits."""
+    doc = copy.deepcopy(doc)
+    for op in patch:
+        tokens = [unescape(t) for t in op["path"].split("/")[1:]]
+        parent = doc
+        for t in tokens[:-1]:
+            parent = parent[int(t)] if isinstance(parent, list) else parent[t]
+        last = tokens[-1]
+        if op["op"] == "add":
+            if isinstance(parent, list):
+                parent.insert(len(parent) if last == "-" else int(last), op["value"])
+            else:
+                parent[last] = op["value"]
+        elif op["op"] == "replace":
+            parent[int(last) if isinstance(parent, list) else last] = op["value"]
+        elif op["op"] == "remove":
+            del parent[int(last) if isinstance(parent, list) else last]
+        else:
+            raise ValueError(f"unexpected operation {op['op']}")
+    return doc
+
+
+def inject(port, pod, uid="u", namespace="demo", api_version="admission.k8s.io/v1"):
+    status, body = request(port, "POST", "/inject", json.dumps(review(pod, uid, namespace, api_version)).encode())
+    if status != 200:
+        raise AssertionError(f"/inject answered {status}: {body[:200]!r}")
+    answer = json.loads(body)
+    response = answer["response"]
+    patch = json.loads(base64.b64decode(response["patch"])) if "patch" in response else []
+    return answer, apply_patch(pod, patch)
+
+
+def wait_ready(port, proc, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            status, _ = request(port, "GET", "/q/health/ready", timeout=1)
+            if status == 200:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.02)
+    return False
+
+
+def command_for(artifact):
+    if artifact.endswith(".jar"):
+        return ["java", "-jar", artifact]
+    return [artifact]
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__)
+        return 2
+    artifact = str(pathlib.Path(sys.argv[1]).resolve())
+    port = free_port()
+    config = ConfigMapDir({"config": "policy: enabled\n", "mesh": "tag: blackbox\n"})
+    env = dict(os.environ, QUARKUS_HTTP_PORT=str(port),
+               INJECTOR_CONFIG_FILE=str(config.root / "config"), INJECTOR_MESH_FILE=str(config.root / "mesh"),
+               INJECTOR_RELOAD_INTERVAL="200ms")
+    log = open(tempfile.mktemp(prefix="blackbox-", suffix=".log"), "w")
+    started = time.monotonic()
+    proc = subprocess.Popen(command_for(artifact), env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        ready = wait_ready(port, proc, 60)
+        check(f"ready after {time.monotonic() - started:.2f}s", ready, f"(log: {log.name})")
+        if not ready:
+            return 1
+        try:
+            run_checks(port, config)
+        except Exception as e:  # a crash of the checks is a failed check, and the process is still stopped
+            check("checks ran to the end", False, repr(e))
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                code = proc.wait(timeout=15)
+                check(f"SIGTERM: exited with {code}", code in (0, 143), f"(log: {log.name})")
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                check("SIGTERM: exited within 15 s", False)
+        log.close()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def run_checks(port, config):
+    cases = sorted(p.name[:-len(".yaml")] for p in GOLDEN.glob("*.yaml"))
+    for case in cases:
+        pod = yaml.safe_load((GOLDEN / f"{case}.yaml").read_text())
+        expected = yaml.safe_load((GOLDEN / f"{case}.yaml.injected").read_text())
+        namespace = pod.get("metadata", {}).get("namespace", "default")
+        for version in ("admission.k8s.io/v1", "admission.k8s.io/v1beta1"):
+            answer, injected = inject(port, pod, f"uid-{case}", namespace, version)
+            check(f"golden {case} ({version}): uid and version echoed",
+                  answer["apiVersion"] == version and answer["response"]["uid"] == f"uid-{case}")
+            # the golden files are made with the default tag; this instance runs with tag 'blackbox'
+            text = json.dumps(injected).replace(":blackbox", ":1.24.2")
+            actual = json.loads(text)
+            want = copy.deepcopy(expected)
+            status = json.loads(actual["metadata"]["annotations"].pop("sidecar.istio.io/status"))
+            want_status = json.loads(want["metadata"]["annotations"].pop("sidecar.istio.io/status"))
+            status.pop("revision"), want_status.pop("revision")
+            check(f"golden {case} ({version}): patch applied to the request gives the golden pod",
+                  actual == want and status == want_status)
+        again, same = inject(port, injected, f"again-{case}", namespace)
+        check(f"golden {case}: injecting the injected pod answers without a patch",
+              "patch" not in again["response"] and same == injected)
+
+    good = yaml.safe_load((GOLDEN / "one-container.yaml").read_text())
+    bad = [
+        ("empty body", b"", 400), ("not JSON", b"hello", 400), ("JSON array", b"[1,2]", 400),
+        ("truncated", json.dumps(review(good, "t")).encode()[:100], 400),
+        ("no request", json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview"}).encode(), 400),
+        ("unknown apiVersion", json.dumps(dict(review(good, "v"), apiVersion="admission.k8s.io/v9")).encode(), 400),
+        ("not a pod", json.dumps(review(dict(good, kind="Service"), "s")).encode(), 400),
+        ("deeply nested", b"[" * 10000 + b"]" * 10000, 400),
+    ]
+    for name, body, want in bad:
+        status, text = request(port, "POST", "/inject", body)
+        check(f"bad input '{name}': {want} with one line", status == want and text.strip().count(b"\n") == 0,
+              f"got {status} {text[:120]!r}")
+        answer, _ = inject(port, good, "after-bad")
+        check(f"bad input '{name}': next request served", answer["response"]["uid"] == "after-bad")
+    status, _ = request(port, "POST", "/inject", b"{}", content_type="text/plain")
+    check("wrong content type: 415", status == 415, f"got {status}")
+
+    config.publish({"config": "policy: enabled\n", "mesh": "tag: reloaded\n"})
+    deadline = time.monotonic() + 2.0
+    image = ""
+    while time.monotonic() < deadline and not image.endswith(":reloaded"):
+        _, injected = inject(port, good, "reload")
+        image = injected["spec"]["containers"][-1]["image"]
+        time.sleep(0.05)
+    check("config change in service within 2 s", image.endswith(":reloaded"), f"image {image}")
+    config.publish({"config": "policy: [broken\n", "mesh": "tag: broken\n"})
+    time.sleep(1.0)
+    _, injected = inject(port, good, "broken")
+    status, _ = request(port, "GET", "/q/health/ready")
+    check("broken config: last good kept, still ready",
+          injected["spec"]["containers"][-1]["image"].endswith(":reloaded") and status == 200)
+    status, text = request(port, "GET", "/q/metrics")
+    check("metrics: reload error counted",
+          status == 200 and b"sidecar_injector_config_reload_errors_total 1.0" in text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

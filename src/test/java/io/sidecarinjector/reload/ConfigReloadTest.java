@@ -1,0 +1,187 @@
+package io.sidecarinjector.reload;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.sidecarinjector.config.ConfigDocuments;
+import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.inject.InjectionStatus;
+import io.sidecarinjector.inject.SnapshotHolder;
+import io.sidecarinjector.patch.PodPatch;
+import io.sidecarinjector.testing.Reviews;
+
+/** Configuration changes on disk, in the ConfigMap layout, while the injector serves. */
+@QuarkusTest
+@TestProfile(ReloadProfile.class)
+class ConfigReloadTest {
+
+    @Inject
+    SnapshotHolder holder;
+
+    @AfterEach
+    void restore() throws Exception {
+        publish(ReloadProfile.INITIAL_CONFIG, ReloadProfile.INITIAL_MESH);
+        String initial = ConfigDocuments.load(
+                Optional.of(new ConfigDocuments.Document("c", ReloadProfile.INITIAL_CONFIG)),
+                Optional.of(new ConfigDocuments.Document("m", ReloadProfile.INITIAL_MESH))).revision();
+        awaitTrue(() -> holder.current().orElseThrow().revision().equals(initial), "initial config back");
+    }
+
+    static void publish(String config, String mesh) {
+        ReloadProfile.DIR.publish(Map.of("config", config, "mesh", mesh));
+    }
+
+    static void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+        fail("not within 2 s: " + what);
+    }
+
+    static Pod pod() {
+        return new PodBuilder().withNewMetadata().withName("app").endMetadata().withNewSpec().addNewContainer()
+                .withName("app").withImage("example/app").endContainer().endSpec().build();
+    }
+
+    static JsonNode inject(Pod pod) {
+        String answer = given().contentType("application/json").body(Reviews.request("u", "demo", pod).toString())
+                .post("/inject").then().statusCode(200).extract().asString();
+        try {
+            return Mappers.JSON.readTree(answer).get("response");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static double metric(String name) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void aChangeIsInServiceWithinTwoSecondsAndItsRevisionIsInTheStatusAnnotation() throws Exception {
+        String before = holder.current().orElseThrow().revision();
+        double reloads = metric("sidecar_injector_config_reloads_total");
+        publish("policy: enabled\n", "tag: second\n");
+        awaitTrue(() -> !holder.current().orElseThrow().revision().equals(before), "new revision");
+        String after = holder.current().orElseThrow().revision();
+
+        JsonNode response = inject(pod());
+        Pod injected = Mappers.JSON.treeToValue(PodPatch.apply(
+                Reviews.patch(Mappers.JSON.createObjectNode().set("response", response)), PodPatch.tree(pod())),
+                Pod.class);
+        InjectionStatus status = InjectionStatus.parse(injected.getMetadata().getAnnotations()
+                .get(InjectionStatus.ANNOTATION));
+        assertEquals(after, status.revision());
+        assertTrue(injected.getSpec().getContainers().get(1).getImage().endsWith(":second"));
+        assertTrue(metric("sidecar_injector_config_reloads_total") > reloads);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'injection-configuration' }.data.revision",
+                        org.hamcrest.Matchers.equalTo(after));
+    }
+
+    @Test
+    void thePolicyOfANewConfigurationDecides() {
+        publish("policy: disabled\n", ReloadProfile.INITIAL_MESH);
+        awaitTrue(() -> holder.current().orElseThrow().config().injection().policy().equals("disabled"), "disabled");
+        assertEquals("policy_disabled", inject(pod()).path("auditAnnotations").path("reason").asText());
+    }
+
+    @Test
+    void anInvalidConfigurationKeepsTheLastGoodOneAndIsCounted() {
+        String good = holder.current().orElseThrow().revision();
+        for (String[] bad : List.of(
+                new String[] { "policy: [unclosed\n", ReloadProfile.INITIAL_MESH },
+                new String[] { "policy: sometimes\n", ReloadProfile.INITIAL_MESH },
+                new String[] { "templates:\n  sidecar: \"{#if v.x}unclosed\"\n", ReloadProfile.INITIAL_MESH },
+                new String[] { "templates:\n  sidecar: \"{v.noSuchProperty}\"\n", ReloadProfile.INITIAL_MESH },
+                new String[] { "templates:\n  sidecar: \"- just\\n- a list\"\n", ReloadProfile.INITIAL_MESH },
+                new String[] { "defaultTemplates: [missing]\n", ReloadProfile.INITIAL_MESH },
+                new String[] { ReloadProfile.INITIAL_CONFIG, "ports: {status: many}\n" })) {
+            double errors = metric("sidecar_injector_config_reload_errors_total");
+            publish(bad[0], bad[1]);
+            awaitTrue(() -> holder.lastError().isPresent() && metric("sidecar_injector_config_reload_errors_total") > errors,
+                    "rejected: " + bad[0]);
+            assertEquals(good, holder.current().orElseThrow().revision(), "last good configuration kept");
+            given().get("/q/health/ready").then().statusCode(200);
+            assertTrue(inject(pod()).has("patch"), "still injects with the last good configuration");
+        }
+    }
+
+    @Test
+    void requestsDuringManyReloadsNeverFailNorMixTwoConfigurations() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Future<Integer>> clients = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            clients.add(pool.submit(() -> {
+                int served = 0;
+                while (running.get()) {
+                    JsonNode response = inject(pod());
+                    assertTrue(response.get("allowed").asBoolean(), response.toString());
+                    JsonNode injected = PodPatch.apply(
+                            Reviews.patch(Mappers.JSON.createObjectNode().set("response", response)),
+                            PodPatch.tree(pod()));
+                    String proxyImage = injected.at("/spec/containers/1/image").asText();
+                    String initImage = injected.at("/spec/initContainers/0/image").asText();
+                    String tag = proxyImage.substring(proxyImage.lastIndexOf(':') + 1);
+                    assertEquals(proxyImage, initImage, "one configuration per request");
+                    String logLevel = injected.at("/spec/containers/1/args/5").asText();
+                    assertEquals(tag.equals("first") ? "warning" : "debug", logLevel, "one configuration per request");
+                    served++;
+                }
+                return served;
+            }));
+        }
+        for (int i = 0; i < 30; i++) {
+            if (i % 2 == 0) {
+                publish("policy: enabled\n", "tag: other\nproxyLogLevel: debug\n");
+            } else {
+                publish(ReloadProfile.INITIAL_CONFIG, ReloadProfile.INITIAL_MESH);
+            }
+            Thread.sleep(60);
+        }
+        running.set(false);
+        int total = 0;
+        for (Future<Integer> client : clients) {
+            total += client.get();
+        }
+        pool.shutdown();
+        assertTrue(total > 20, "requests served during reloads: " + total);
+        assertNotEquals(0, metric("sidecar_injector_config_reloads_total"));
+    }
+}

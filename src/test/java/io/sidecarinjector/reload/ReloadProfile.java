@@ -1,0 +1,22 @@
+package io.sidecarinjector.reload;
+
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.sidecarinjector.testing.ConfigMapDir;
+
+/** The injector reading its configuration from a ConfigMap-shaped folder that tests update. */
+public class ReloadProfile implements QuarkusTestProfile {
+
+    static final String INITIAL_CONFIG = "policy: enabled\n";
+    static final String INITIAL_MESH = "tag: first\n";
+    static final ConfigMapDir DIR = ConfigMapDir.create(Map.of("config", INITIAL_CONFIG, "mesh", INITIAL_MESH));
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "injector.config.file", DIR.file("config").toString(),
+                "injector.mesh.file", DIR.file("mesh").toString(),
+                "injector.reload.interval", "100ms");
+    }
+}
