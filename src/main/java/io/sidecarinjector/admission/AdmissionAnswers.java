@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.sidecarinjector.inject.InjectionResult;
 import io.sidecarinjector.inject.Injector;
 import io.sidecarinjector.inject.InjectorSnapshot;
-import io.sidecarinjector.inject.PodRejectedException;
+import io.sidecarinjector.overrides.PodRejectedException;
 import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.policy.Decision;
 import io.sidecarinjector.policy.Reason;

@@ -16,6 +16,11 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.sidecarinjector.merge.PodMerger;
+import io.sidecarinjector.overrides.PodOverrides;
+import io.sidecarinjector.overrides.PodOverridesParser;
+import io.sidecarinjector.overrides.PodRejectedException;
+import io.sidecarinjector.overrides.Values;
+import io.sidecarinjector.probe.ProbeRewriter;
 import io.sidecarinjector.policy.Decision;
 import io.sidecarinjector.render.FragmentRenderer;
 import io.sidecarinjector.render.InjectionTemplate;
@@ -29,7 +34,7 @@ import io.sidecarinjector.render.TemplateValuesFactory;
 public final class Injector {
 
     /** Names the templates to apply, comma-separated, instead of the configured default list. */
-    public static final String TEMPLATES_ANNOTATION = "inject.istio.io/templates";
+    public static final String TEMPLATES_ANNOTATION = io.sidecarinjector.overrides.Annotations.TEMPLATES;
 
     private Injector() {
     }
@@ -46,27 +51,38 @@ public final class Injector {
             return new InjectionResult(decision, pod, decision.warnings());
         }
         Pod base = PreviousInjection.strip(pod);
+        PodOverrides overrides = PodOverridesParser.parse(annotations(base));
         List<InjectionTemplate> templates = templatesFor(base, snapshot);
-        TemplateValues values = TemplateValuesFactory.of(base, snapshot.config().mesh(), snapshot.revision());
+        TemplateValues values = TemplateValuesFactory.of(base, snapshot.config().mesh(), snapshot.revision(),
+                overrides);
         List<Pod> fragments = FragmentRenderer.render(templates, values);
-        Pod merged = PodMerger.merge(base, fragments, values.holdApplicationUntilProxyStarts());
+        // a native sidecar starts first by being an init container; otherwise holding needs it first in the list
+        Pod merged = PodMerger.merge(base, fragments,
+                values.holdApplicationUntilProxyStarts() && !values.nativeSidecar());
+        if (overrides.rewriteProbes().orElse(true) && values.statusPort() != 0) {
+            merged = ProbeRewriter.rewrite(merged, TemplateValuesFactory.PROXY_CONTAINER, values.statusPort());
+        }
         Pod injected = annotate(merged, added(base, merged, snapshot.revision()),
                 snapshot.config().injection().injectedAnnotations());
-        return new InjectionResult(decision, injected, decision.warnings());
+        List<String> warnings = new ArrayList<>(decision.warnings());
+        warnings.addAll(overrides.warnings());
+        return new InjectionResult(decision, injected, warnings);
+    }
+
+    private static Map<String, String> annotations(Pod pod) {
+        return pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null ? Map.of()
+                : pod.getMetadata().getAnnotations();
     }
 
     private static List<InjectionTemplate> templatesFor(Pod pod, InjectorSnapshot snapshot) {
-        Map<String, String> annotations = pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
-                ? Map.of()
-                : pod.getMetadata().getAnnotations();
-        String requested = annotations.get(TEMPLATES_ANNOTATION);
+        String requested = annotations(pod).get(TEMPLATES_ANNOTATION);
         List<String> names = requested == null || requested.isBlank()
                 ? snapshot.config().injection().defaultTemplates()
                 : Arrays.stream(requested.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         List<InjectionTemplate> templates = new ArrayList<>();
         for (String name : names) {
             templates.add(snapshot.templates().get(name).orElseThrow(() -> new PodRejectedException(
-                    "annotation " + TEMPLATES_ANNOTATION + " names unknown template '" + name + "' (known: "
+                    "annotation " + TEMPLATES_ANNOTATION + " names unknown template \"" + Values.shown(name) + "\" (known: "
                             + String.join(", ", snapshot.templates().names().stream().sorted().toList()) + ")")));
         }
         return templates;

@@ -9,10 +9,12 @@ import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.sidecarinjector.probe.ProbeRewriter;
+import io.sidecarinjector.render.TemplateValuesFactory;
 
 /**
- * Removes what an earlier injection added, as listed in its status annotation, so that injecting an injected pod
- * starts from the user's pod and ends where the first injection did.
+ * Removes what an earlier injection added, as listed in its status annotation, and puts back the probes it
+ * rewrote, so that injecting an injected pod starts from the user's pod and ends where the first injection did.
  */
 final class PreviousInjection {
 
@@ -25,7 +27,7 @@ final class PreviousInjection {
             return pod;
         }
         InjectionStatus status = InjectionStatus.parse(annotations.get(InjectionStatus.ANNOTATION));
-        Pod copy = new PodBuilder(pod).build();
+        Pod copy = new PodBuilder(ProbeRewriter.restore(pod, TemplateValuesFactory.PROXY_CONTAINER)).build();
         Map<String, String> remaining = new LinkedHashMap<>(annotations);
         remaining.remove(InjectionStatus.ANNOTATION);
         copy.getMetadata().setAnnotations(remaining);

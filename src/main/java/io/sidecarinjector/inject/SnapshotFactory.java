@@ -7,6 +7,7 @@ import io.sidecarinjector.config.InjectorConfig;
 import io.sidecarinjector.config.InvalidConfigException;
 import io.sidecarinjector.policy.InjectionPolicy;
 import io.sidecarinjector.render.RenderException;
+import io.sidecarinjector.overrides.PodRejectedException;
 import io.sidecarinjector.render.TemplateCatalog;
 
 /**

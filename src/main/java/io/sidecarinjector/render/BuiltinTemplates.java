@@ -13,6 +13,8 @@ final class BuiltinTemplates {
     private BuiltinTemplates() {
     }
 
-    /** The proxy, its traffic-capture init container and their volumes. */
-    static native TemplateInstance sidecar(TemplateValues v);
+    /**
+     * The proxy and its volumes, with the traffic-capture init container unless a CNI plugin does the capture.
+     */
+    static native TemplateInstance sidecar(TemplateValues v, boolean initContainer);
 }

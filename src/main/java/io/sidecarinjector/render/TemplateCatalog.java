@@ -16,9 +16,6 @@ import io.sidecarinjector.config.InvalidConfigException;
  */
 public final class TemplateCatalog {
 
-    /** The built-in template names. */
-    public static final Set<String> BUILTIN = Set.of("sidecar");
-
     private final Map<String, InjectionTemplate> templates;
 
     private TemplateCatalog(Map<String, InjectionTemplate> templates) {
@@ -32,7 +29,8 @@ public final class TemplateCatalog {
      */
     public static TemplateCatalog of(Engine engine, Map<String, String> configured) throws InvalidConfigException {
         Map<String, InjectionTemplate> all = new LinkedHashMap<>();
-        all.put("sidecar", new Builtin("sidecar"));
+        all.put("sidecar", new Builtin("sidecar", true));
+        all.put("sidecar-cni", new Builtin("sidecar-cni", false));
         for (Map.Entry<String, String> entry : configured.entrySet()) {
             all.put(entry.getKey(), compile(engine, entry.getKey(), entry.getValue()));
         }
@@ -63,11 +61,11 @@ public final class TemplateCatalog {
         return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 
-    private record Builtin(String name) implements InjectionTemplate {
+    private record Builtin(String name, boolean initContainer) implements InjectionTemplate {
         @Override
         public String render(TemplateValues values) {
             try {
-                return BuiltinTemplates.sidecar(values).render();
+                return BuiltinTemplates.sidecar(values, initContainer).render();
             } catch (TemplateException e) {
                 throw new RenderException("built-in template '" + name + "' failed: " + oneLine(e.getMessage()), e);
             }

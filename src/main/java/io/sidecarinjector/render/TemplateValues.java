@@ -5,8 +5,10 @@ import java.util.List;
 import io.quarkus.qute.TemplateData;
 
 /**
- * Everything a template may use, already resolved from the mesh config and the pod. Templates print strings
- * with {@code .quoted} so that a value from the pod always lands as one YAML scalar.
+ * Everything a template may use, already resolved from the mesh config, the pod and its annotations. Templates
+ * print strings with {@code .quoted} so that a value from the pod always lands as one YAML scalar. The
+ * {@code *Json} values are JSON documents written by the injector itself (never the pod's text), so a template
+ * may print them as they are: JSON is YAML.
  */
 @TemplateData
 public record TemplateValues(
@@ -40,10 +42,16 @@ public record TemplateValues(
         String canonicalName,
         String canonicalRevision,
         List<String> appContainers,
-        String podPortsJson) {
+        String podPortsJson,
+        int concurrency,
+        String proxyConfigJson,
+        List<String> userVolumesJson,
+        List<String> userVolumeMountsJson) {
 
     public TemplateValues {
         appContainers = List.copyOf(appContainers);
+        userVolumesJson = List.copyOf(userVolumesJson);
+        userVolumeMountsJson = List.copyOf(userVolumeMountsJson);
     }
 
     /** The application container that kubectl should pick by default, or empty when the pod has none. */

@@ -1,6 +1,7 @@
 package io.sidecarinjector.render;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +14,9 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.config.Mappers;
 import io.sidecarinjector.config.MeshConfig;
+import io.sidecarinjector.overrides.PodOverrides;
 
-/** Resolves the values a template sees from the mesh config and the pod. */
+/** Resolves the values a template sees: the mesh config, overridden by the pod's annotations. */
 public final class TemplateValuesFactory {
 
     /** The name of the injected proxy container. */
@@ -23,45 +25,56 @@ public final class TemplateValuesFactory {
     private TemplateValuesFactory() {
     }
 
-    public static TemplateValues of(Pod pod, MeshConfig mesh, String revision) {
+    public static TemplateValues of(Pod pod, MeshConfig mesh, String revision, PodOverrides o) {
         ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
         Map<String, String> labels = meta.getLabels() == null ? Map.of() : meta.getLabels();
         List<Container> appContainers = appContainers(pod);
         MeshConfig.Ports ports = mesh.ports();
+        int statusPort = o.statusPort().orElse(ports.status());
         String workload = workloadName(meta);
+        boolean hold = o.holdApplicationUntilProxyStarts().orElse(mesh.holdApplicationUntilProxyStarts());
+        Map<String, Object> proxyConfig = new LinkedHashMap<>();
+        proxyConfig.put("discoveryAddress", mesh.discoveryAddress());
+        proxyConfig.put("holdApplicationUntilProxyStarts", hold);
+        o.concurrency().ifPresent(c -> proxyConfig.put("concurrency", c));
+        o.terminationDrainDuration().ifPresent(d -> proxyConfig.put("terminationDrainDuration", d));
         return new TemplateValues(
                 revision,
-                image(mesh, mesh.proxyImage()),
+                o.proxyImage().orElse(image(mesh, mesh.proxyImage())),
                 image(mesh, mesh.initImage()),
                 ports.outbound(),
                 ports.inbound(),
-                ports.status(),
+                statusPort,
                 ports.health(),
                 ports.metrics(),
                 mesh.proxyUid(),
                 mesh.proxyGid(),
-                mesh.interceptionMode(),
-                mesh.includeOutboundIPRanges(),
-                mesh.excludeOutboundIPRanges(),
-                mesh.includeInboundPorts(),
-                excludedInboundPorts(ports, mesh.excludeInboundPorts()),
-                mesh.excludeOutboundPorts(),
-                mesh.resources().requests().cpu(),
-                mesh.resources().requests().memory(),
-                mesh.resources().limits().cpu(),
-                mesh.resources().limits().memory(),
-                mesh.holdApplicationUntilProxyStarts(),
-                mesh.nativeSidecar(),
+                o.interceptionMode().orElse(mesh.interceptionMode()),
+                o.includeOutboundIPRanges().orElse(mesh.includeOutboundIPRanges()),
+                o.excludeOutboundIPRanges().orElse(mesh.excludeOutboundIPRanges()),
+                o.includeInboundPorts().orElse(mesh.includeInboundPorts()),
+                excludedInboundPorts(ports, statusPort, o.excludeInboundPorts().orElse(mesh.excludeInboundPorts())),
+                o.excludeOutboundPorts().orElse(mesh.excludeOutboundPorts()),
+                o.cpuRequest().orElse(mesh.resources().requests().cpu()),
+                o.memoryRequest().orElse(mesh.resources().requests().memory()),
+                o.cpuLimit().orElse(mesh.resources().limits().cpu()),
+                o.memoryLimit().orElse(mesh.resources().limits().memory()),
+                hold,
+                o.nativeSidecar().orElse(mesh.nativeSidecar()),
                 mesh.discoveryAddress(),
-                mesh.proxyLogLevel(),
-                mesh.proxyComponentLogLevel(),
+                o.logLevel().orElse(mesh.proxyLogLevel()),
+                o.componentLogLevel().orElse(mesh.proxyComponentLogLevel()),
                 mesh.trustDomain(),
                 workload,
                 firstLabel(labels, workload, "service.istio.io/canonical-name", "app.kubernetes.io/name", "app"),
                 firstLabel(labels, "latest", "service.istio.io/canonical-revision", "app.kubernetes.io/version",
                         "version"),
                 appContainers.stream().map(Container::getName).toList(),
-                portsJson(appContainers));
+                json(appPorts(appContainers)),
+                o.concurrency().orElse(0),
+                json(proxyConfig),
+                o.userVolumes().stream().map(TemplateValuesFactory::json).toList(),
+                o.userVolumeMounts().stream().map(TemplateValuesFactory::json).toList());
     }
 
     /** {@code <hub>/<name>:<tag>} for a bare name; a name with a registry or repository is taken as it is. */
@@ -70,10 +83,10 @@ public final class TemplateValuesFactory {
     }
 
     /** The proxy's own ports are never captured; the configured ones come after them. */
-    static String excludedInboundPorts(MeshConfig.Ports ports, String configured) {
+    static String excludedInboundPorts(MeshConfig.Ports ports, int statusPort, String configured) {
         List<String> excluded = new ArrayList<>(List.of(String.valueOf(ports.metrics()), String.valueOf(ports.health())));
-        if (ports.status() != 0) {
-            excluded.add(String.valueOf(ports.status()));
+        if (statusPort != 0) {
+            excluded.add(String.valueOf(statusPort));
         }
         if (configured != null && !configured.isBlank()) {
             excluded.add(configured.trim());
@@ -119,17 +132,21 @@ public final class TemplateValuesFactory {
         return fallback;
     }
 
-    private static String portsJson(List<Container> containers) {
+    private static List<ContainerPort> appPorts(List<Container> containers) {
         List<ContainerPort> ports = new ArrayList<>();
         for (Container c : containers) {
             if (c.getPorts() != null) {
                 ports.addAll(c.getPorts());
             }
         }
+        return ports;
+    }
+
+    private static String json(Object value) {
         try {
-            return Mappers.JSON.writeValueAsString(ports);
+            return Mappers.JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("container ports could not be written as JSON", e);
+            throw new IllegalStateException("a template value could not be written as JSON", e);
         }
     }
 }

@@ -152,7 +152,29 @@ class InjectResourceTest {
         JsonNode response = post(Reviews.request("u-8", "demo", odd)).get("response");
         assertFalse(response.get("allowed").asBoolean());
         assertEquals(400, response.path("status").path("code").asInt());
-        assertTrue(response.path("status").path("message").asText().contains("'nope'"));
+        assertTrue(response.path("status").path("message").asText().contains("\"nope\""));
+    }
+
+    @Test
+    void anInvalidAnnotationValueRejectsThePodWithA400StatusNamingIt() {
+        Pod odd = new PodBuilder(pod("cidr")).editMetadata()
+                .addToAnnotations("traffic.sidecar.istio.io/excludeOutboundIPRanges", "10.0.0.0/99").endMetadata().build();
+        JsonNode response = post(Reviews.request("u-9", "demo", odd)).get("response");
+        assertFalse(response.get("allowed").asBoolean());
+        assertEquals(400, response.path("status").path("code").asInt());
+        assertTrue(response.path("status").path("message").asText()
+                .contains("traffic.sidecar.istio.io/excludeOutboundIPRanges=\"10.0.0.0/99\""));
+        assertEquals("invalid_pod", response.path("auditAnnotations").path("reason").asText());
+    }
+
+    @Test
+    void anUnknownSidecarAnnotationIsAWarningNotAFailure() {
+        Pod odd = new PodBuilder(pod("unknown")).editMetadata()
+                .addToAnnotations("sidecar.istio.io/somethingNew", "1").endMetadata().build();
+        JsonNode response = post(Reviews.request("u-10", "demo", odd)).get("response");
+        assertTrue(response.get("allowed").asBoolean());
+        assertNotNull(response.get("patch"));
+        assertTrue(response.path("warnings").path(0).asText().contains("sidecar.istio.io/somethingNew"));
     }
 
     static Stream<Arguments> badBodies() {

@@ -28,7 +28,10 @@ import io.sidecarinjector.config.Mappers;
  */
 public final class GoldenFiles {
 
+    /** Cases injected with the built-in configuration. */
     public static final Path DIR = Path.of("src/test/resources/golden");
+    /** Cases injected with the configuration in {@code golden-custom/config/}. */
+    public static final Path CUSTOM_DIR = Path.of("src/test/resources/golden-custom");
     private static final boolean REFRESH = Boolean.getBoolean("golden.refresh");
 
     private GoldenFiles() {
@@ -36,8 +39,13 @@ public final class GoldenFiles {
 
     /** The names of the input cases, without their extension. */
     public static List<String> cases() {
-        try (Stream<Path> files = Files.list(DIR)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+        return cases(DIR);
+    }
+
+    public static List<String> cases(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml"))
                     .map(n -> n.substring(0, n.length() - ".yaml".length())).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -45,7 +53,11 @@ public final class GoldenFiles {
     }
 
     public static Pod input(String name) {
-        return read(DIR.resolve(name + ".yaml"), Pod.class);
+        return input(DIR, name);
+    }
+
+    public static Pod input(Path dir, String name) {
+        return read(dir.resolve(name + ".yaml"), Pod.class);
     }
 
     public static <T> T read(Path file, Class<T> type) {
@@ -94,6 +106,10 @@ public final class GoldenFiles {
     }
 
     public static Path injected(String name) {
-        return DIR.resolve(name + ".yaml.injected");
+        return injected(DIR, name);
+    }
+
+    public static Path injected(Path dir, String name) {
+        return dir.resolve(name + ".yaml.injected");
     }
 }

@@ -1,4 +1,4 @@
-package io.sidecarinjector.inject;
+package io.sidecarinjector.overrides;
 
 /** The pod asks for something that cannot be honoured (an unknown template, an invalid annotation value). */
 public class PodRejectedException extends RuntimeException {
