@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The injection document (ConfigMap key {@code config}), in Istio's shape. Every key has its default in
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
  * @param defaultTemplates the templates applied when a pod names none
  * @param ignoredNamespaces namespaces whose pods are never injected
  */
+@RegisterForReflection
 public record InjectionConfig(
         @JsonProperty(required = true) String policy,
         List<LabelSelector> alwaysInjectSelector,

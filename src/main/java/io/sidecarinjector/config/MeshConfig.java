@@ -1,5 +1,7 @@
 package io.sidecarinjector.config;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * The mesh document (ConfigMap key {@code mesh}): what the proxy and its init container are made of. Every key
  * has its default in {@code defaults/mesh.yaml}; a user document only overrides the keys it names.
@@ -26,6 +28,7 @@ package io.sidecarinjector.config;
  * @param proxyComponentLogLevel the proxy's per-component log levels
  * @param trustDomain the mesh's trust domain
  */
+@RegisterForReflection
 public record MeshConfig(
         String hub,
         String tag,
@@ -49,14 +52,17 @@ public record MeshConfig(
         String trustDomain) {
 
     /** The proxy's ports. */
+    @RegisterForReflection
     public record Ports(int outbound, int inbound, int status, int health, int metrics) {
     }
 
     /** Kubernetes quantities, as text. */
+    @RegisterForReflection
     public record Resources(Quantities requests, Quantities limits) {
     }
 
     /** A cpu and a memory quantity; either may be empty for none. */
+    @RegisterForReflection
     public record Quantities(String cpu, String memory) {
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.sidecarinjector.config.Mappers;
 
 /**
@@ -14,6 +15,7 @@ import io.sidecarinjector.config.Mappers;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({ "initContainers", "containers", "volumes", "imagePullSecrets", "revision" })
+@RegisterForReflection
 public record InjectionStatus(List<String> initContainers, List<String> containers, List<String> volumes,
         List<String> imagePullSecrets, String revision) {
 

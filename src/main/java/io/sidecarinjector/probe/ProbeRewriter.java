@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.sidecarinjector.config.Mappers;
 
 /**
@@ -37,6 +38,7 @@ public final class ProbeRewriter {
 
     /** What the proxy needs to run an original probe. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     record Prober(Object httpGet, Object tcpSocket, Object grpc, Integer timeoutSeconds) {
     }
 

@@ -89,6 +89,50 @@ public final class GoldenFiles {
         }
     }
 
+    /** Compares text line by line; with the refresh switch, writes the actual text and fails. */
+    public static void assertText(Path expectedFile, String actual) {
+        try {
+            if (REFRESH) {
+                Files.writeString(expectedFile, actual);
+                fail("golden file refreshed: " + expectedFile + " (run again without -Dgolden.refresh)");
+            }
+            if (!Files.exists(expectedFile)) {
+                fail("missing golden file " + expectedFile + ": run with -Dgolden.refresh=true and review it");
+            }
+            assertEquals(Files.readString(expectedFile), actual, "differs from " + expectedFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Compares multi-document YAML document by document, as structures. */
+    public static void assertDocuments(Path expectedFile, String actualYaml) {
+        try {
+            if (REFRESH) {
+                Files.writeString(expectedFile, actualYaml);
+                fail("golden file refreshed: " + expectedFile + " (run again without -Dgolden.refresh)");
+            }
+            if (!Files.exists(expectedFile)) {
+                fail("missing golden file " + expectedFile + ": run with -Dgolden.refresh=true and review it");
+            }
+            List<JsonNode> expected = documents(Files.readString(expectedFile));
+            List<JsonNode> actual = documents(actualYaml);
+            assertEquals(expected.size(), actual.size(), "number of documents in " + expectedFile);
+            for (int i = 0; i < expected.size(); i++) {
+                assertEquals(Mappers.YAML.writeValueAsString(sorted(expected.get(i))),
+                        Mappers.YAML.writeValueAsString(sorted(actual.get(i))), "document " + (i + 1) + " of " + expectedFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static List<JsonNode> documents(String yaml) throws IOException {
+        try (var it = Mappers.YAML.readerFor(JsonNode.class).readValues(yaml)) {
+            return it.readAll().stream().map(n -> (JsonNode) n).filter(n -> n != null && !n.isNull()).toList();
+        }
+    }
+
     /** The same tree with the keys of every mapping sorted, so that a text diff shows only real differences. */
     static JsonNode sorted(JsonNode node) {
         if (node.isObject()) {

@@ -1,0 +1,70 @@
+package io.sidecarinjector.cli;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+
+import io.sidecarinjector.config.Mappers;
+
+/** Multi-document YAML in and out, document order kept. */
+final class YamlDocuments {
+
+    private YamlDocuments() {
+    }
+
+    /** Empty documents (a stray {@code ---}) are dropped. */
+    static List<JsonNode> read(String source, String text) throws CliException {
+        List<JsonNode> documents = new ArrayList<>();
+        int number = 0;
+        try (MappingIterator<JsonNode> it = Mappers.YAML.readerFor(JsonNode.class).readValues(text)) {
+            while (true) {
+                number++;
+                JsonNode doc;
+                try {
+                    if (!it.hasNextValue()) {
+                        break;
+                    }
+                    doc = it.nextValue();
+                } catch (JsonProcessingException e) {
+                    String line = e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr();
+                    throw new CliException(source + ": document " + number + line + ": YAML does not parse: "
+                            + oneLine(e.getOriginalMessage()), e);
+                }
+                if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
+                    documents.add(doc);
+                }
+            }
+        } catch (IOException e) {
+            if (e instanceof JsonProcessingException jpe) {
+                String line = jpe.getLocation() == null ? "" : ", line " + jpe.getLocation().getLineNr();
+                throw new CliException(source + ": document " + number + line + ": YAML does not parse: "
+                        + oneLine(jpe.getOriginalMessage()), e);
+            }
+            throw new CliException(source + ": " + oneLine(e.getMessage()), e);
+        }
+        return documents;
+    }
+
+    static String write(List<JsonNode> documents) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < documents.size(); i++) {
+            if (i > 0) {
+                out.append("---\n");
+            }
+            try {
+                out.append(Mappers.YAML.writeValueAsString(documents.get(i)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a document could not be written as YAML", e);
+            }
+        }
+        return out.toString();
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

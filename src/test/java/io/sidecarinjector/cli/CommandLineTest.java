@@ -1,0 +1,118 @@
+package io.sidecarinjector.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.main.Launch;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import io.sidecarinjector.testing.GoldenFiles;
+
+/**
+ * The commands as a user runs them: arguments in, standard output, standard error and exit code out.
+ * {@link CommandLineIT} runs the same against the packaged artifact.
+ */
+@QuarkusMainTest
+class CommandLineTest {
+
+    static final String WORKLOAD = "src/test/resources/golden-kube-inject/multi-document.yaml";
+
+    @Test
+    void kubeInjectWritesTheInjectedYamlToStandardOutput(QuarkusMainLauncher launcher) throws Exception {
+        LaunchResult result = launcher.launch("kube-inject", "-f", WORKLOAD);
+        assertEquals(0, result.exitCode(), result.getErrorOutput());
+        assertEquals(GoldenFiles.documents(Files.readString(Path.of(WORKLOAD + ".injected"))),
+                GoldenFiles.documents(result.getOutput()));
+        assertTrue(result.getErrorOutput().contains("Deployment/legacy: skipped"), result.getErrorOutput());
+    }
+
+    @Test
+    void kubeInjectWritesToAFileWithDashO(QuarkusMainLauncher launcher) throws Exception {
+        Path out = Files.createTempFile("injected", ".yaml");
+        LaunchResult result = launcher.launch("kube-inject", "-f", WORKLOAD, "-o", out.toString());
+        assertEquals(0, result.exitCode(), result.getErrorOutput());
+        assertEquals(GoldenFiles.documents(Files.readString(Path.of(WORKLOAD + ".injected"))),
+                GoldenFiles.documents(Files.readString(out)));
+        assertEquals("", result.getOutput().strip());
+    }
+
+    @Test
+    @Launch(value = { "kube-inject", "-f", "/no/such/file.yaml" }, exitCode = 1)
+    void aMissingFileIsOneLineAndExitCode1(LaunchResult result) {
+        assertEquals("error: /no/such/file.yaml: no such file", messages(result));
+    }
+
+    @Test
+    @Launch(value = { "kube-inject", "-f", "src/test/resources/cli/broken.yaml" }, exitCode = 1)
+    void yamlThatDoesNotParseIsOneLineWithTheDocumentAndLine(LaunchResult result) {
+        String error = messages(result);
+        assertTrue(error.startsWith("error: src/test/resources/cli/broken.yaml: document 2, line "), error);
+        assertEquals(1, error.lines().count(), error);
+    }
+
+    @Test
+    @Launch(value = { "kube-inject", "-f", WORKLOAD, "--injectConfigFile", "/no/config.yaml" }, exitCode = 1)
+    void aMissingConfigFileIsAnError(LaunchResult result) {
+        assertEquals("error: /no/config.yaml: no such file", messages(result));
+    }
+
+    @Test
+    @Launch(value = { "kube-inject", "-f", WORKLOAD, "--meshConfigFile", "src/test/resources/cli/bad-mesh.yaml" },
+            exitCode = 1)
+    void anInvalidConfigFileIsAnError(LaunchResult result) {
+        assertTrue(result.getErrorOutput().contains("invalid configuration: src/test/resources/cli/bad-mesh.yaml"),
+                result.getErrorOutput());
+    }
+
+    @Test
+    @Launch(value = { "kube-inject", "-f", WORKLOAD, "--injectConfigFile", "src/test/resources/cli/disabled.yaml" })
+    void theConfigFileDecides(LaunchResult result) {
+        assertTrue(result.getErrorOutput().contains("Deployment/web: skipped: policy disabled"), result.getErrorOutput());
+        assertTrue(!result.getOutput().contains("istio-proxy"), "nothing injected");
+    }
+
+    @Test
+    @Launch(value = { "kube-inject", "-f", WORKLOAD, "--show-iptables" })
+    void showIptablesPrintsTheRulesToStandardError(LaunchResult result) {
+        assertTrue(result.getErrorOutput().contains("Deployment/web:\n  # iptables -t nat -S"), result.getErrorOutput());
+        assertTrue(result.getErrorOutput().contains("-A ISTIO_REDIRECT -p tcp -j REDIRECT --to-ports 15001"));
+    }
+
+    @Test
+    @Launch(value = { "check-inject", "-f", WORKLOAD, "--namespace-labels", "istio-injection=enabled,team=web" })
+    void checkInjectSaysWhatWouldHappenAndWhy(LaunchResult result) {
+        String out = result.getOutput();
+        assertTrue(out.contains("Deployment/web (namespace demo):\n  webhook: called"), out);
+        assertTrue(out.contains("  decision: injected (policy_enabled)"), out);
+        assertTrue(out.contains("Deployment/legacy (namespace demo):\n  webhook: called"), out);
+        assertTrue(out.contains("decision: skipped: pod annotation sidecar.istio.io/inject=false (explicitly_disabled)"),
+                out);
+    }
+
+    @Test
+    @Launch(value = { "check-inject", "-f", WORKLOAD, "--namespace-labels", "other=x" })
+    void checkInjectExitsZeroWhenNothingWouldBeInjected(LaunchResult result) {
+        assertTrue(result.getOutput().contains("webhook: not called: the namespace is not labelled"), result.getOutput());
+    }
+
+    /**
+     * Standard error without log lines: the integration-test launcher runs the artifact with its own logging
+     * settings, so the start-up log may come before the command's message.
+     */
+    static String messages(LaunchResult result) {
+        return result.getErrorOutput().lines().filter(l -> !l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:.*"))
+                .collect(java.util.stream.Collectors.joining("\n")).strip();
+    }
+
+    @Test
+    @Launch(value = { "--help" })
+    void helpListsTheCommands(LaunchResult result) {
+        assertTrue(result.getOutput().contains("kube-inject") && result.getOutput().contains("check-inject"));
+    }
+}
