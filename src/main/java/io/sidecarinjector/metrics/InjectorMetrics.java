@@ -38,6 +38,7 @@ public class InjectorMetrics {
     private final Counter reloads;
     private final Counter reloadErrors;
     private final MeterRegistry registry;
+    private final AtomicReference<java.time.Instant> certificateNotAfter = new AtomicReference<>();
     private final AtomicReference<Gauge> revisionInfo = new AtomicReference<>();
 
     @Inject
@@ -65,6 +66,10 @@ public class InjectorMetrics {
                 .description("Configurations loaded and put in service").register(registry);
         reloadErrors = Counter.builder("sidecar_injector_config_reload_errors")
                 .description("Configurations rejected; the previous one stayed in service").register(registry);
+        Gauge.builder("sidecar_injector_tls_certificate_expiry_seconds", () -> {
+            java.time.Instant notAfter = certificateNotAfter.get();
+            return notAfter == null ? Double.NaN : (notAfter.toEpochMilli() - System.currentTimeMillis()) / 1000.0;
+        }).description("Seconds until the serving certificate expires (NaN without TLS)").register(registry);
     }
 
     private static Duration micros(long n) {
@@ -110,6 +115,11 @@ public class InjectorMetrics {
         if (previous != null && previous != info) {
             registry.remove(previous);
         }
+    }
+
+    /** The serving certificate in use now expires at this instant (null: none). */
+    public void certificateExpiry(java.time.Instant notAfter) {
+        certificateNotAfter.set(notAfter);
     }
 
     public void reloadFailed() {

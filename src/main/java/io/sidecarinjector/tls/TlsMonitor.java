@@ -1,0 +1,164 @@
+package io.sidecarinjector.tls;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.sidecarinjector.metrics.InjectorMetrics;
+
+/**
+ * Keeps the serving certificate usable: checks its expiry, and with self-managed TLS renews it before it expires
+ * and writes the CA back into the caBundle whenever the webhook configuration loses it (a re-applied manifest
+ * wipes it). All of this runs beside the request path; a request never calls the API server.
+ */
+@ApplicationScoped
+public class TlsMonitor {
+
+    private static final Logger LOG = Logger.getLogger(TlsMonitor.class);
+
+    @Inject
+    TlsSettings settings;
+
+    @Inject
+    InjectorMetrics metrics;
+
+    @Inject
+    jakarta.enterprise.inject.Instance<KubernetesClient> clients;
+
+    private final AtomicReference<TlsStatus> status = new AtomicReference<>(new TlsStatus(null, null,
+            "no certificate checked yet"));
+    private ScheduledExecutorService executor;
+    private TlsBootstrap bootstrap;
+    private io.fabric8.kubernetes.client.Watch watch;
+
+    void onStart(@Observes StartupEvent event) {
+        if (!settings.required() && !settings.selfManaged().enabled()) {
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "tls-monitor");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (settings.selfManaged().enabled()) {
+            bootstrap = new TlsBootstrap(clients.get(), new CertificateAuthority(Clock.systemUTC(), new SecureRandom()),
+                    Clock.systemUTC(), TlsSettings.options(settings.selfManaged()));
+            watchWebhookConfiguration();
+        }
+        long period = settings.checkInterval().toMillis();
+        executor.scheduleWithFixedDelay(this::check, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void watchWebhookConfiguration() {
+        try {
+            watch = clients.get().admissionRegistration().v1().mutatingWebhookConfigurations()
+                    .withName(settings.selfManaged().webhookConfiguration()).watch(new Watcher<>() {
+                        @Override
+                        public void eventReceived(Action action, MutatingWebhookConfiguration resource) {
+                            executor.execute(TlsMonitor.this::check);
+                        }
+
+                        @Override
+                        public void onClose(WatcherException cause) {
+                            LOG.warnf("watch of the webhook configuration closed (%s); checks go on every %s",
+                                    cause.getMessage(), settings.checkInterval());
+                        }
+                    });
+        } catch (KubernetesClientException e) {
+            LOG.warnf("cannot watch the webhook configuration (%s); checks go on every %s", e.getMessage(),
+                    settings.checkInterval());
+        }
+    }
+
+    /** One check; its outcome is logged only when it changes. */
+    synchronized void check() {
+        TlsStatus next;
+        try {
+            next = settings.selfManaged().enabled() ? checkSelfManaged() : checkFile();
+        } catch (RuntimeException | IOException e) {
+            next = new TlsStatus(status.get().notAfter(), status.get().trusted(), oneLine(e.getMessage()));
+        }
+        TlsStatus previous = status.getAndSet(next);
+        metrics.certificateExpiry(next.notAfter());
+        if (!Objects.equals(previous.problem(), next.problem()) || !Objects.equals(previous.trusted(), next.trusted())) {
+            if (next.problem() == null) {
+                LOG.infof("TLS ready: certificate valid until %s%s", next.notAfter(),
+                        next.trusted() == null ? "" : ", trusted by the webhook's caBundle");
+            } else {
+                LOG.warnf("TLS not ready: %s", next.problem());
+            }
+        }
+    }
+
+    private TlsStatus checkFile() throws IOException {
+        Path file = settings.certificateFile().orElse(null);
+        if (file == null) {
+            return new TlsStatus(null, null, "injector.tls.certificate-file is not set");
+        }
+        if (!Files.exists(file)) {
+            return new TlsStatus(null, null, "certificate file " + file + " does not exist");
+        }
+        Instant notAfter = Pem.certificate(Files.readString(file, StandardCharsets.US_ASCII)).getNotAfter().toInstant();
+        return new TlsStatus(notAfter, null, notAfter.isBefore(Instant.now()) ? "the certificate expired at " + notAfter
+                : null);
+    }
+
+    private TlsStatus checkSelfManaged() throws IOException {
+        TlsMaterial material = bootstrap.ensureSecret();
+        Path directory = settings.selfManaged().directory();
+        Path served = directory.resolve(TlsMaterial.TLS_CRT);
+        if (!Files.exists(served) || !Files.readString(served, StandardCharsets.US_ASCII).equals(material.certificate())) {
+            material.writeTo(directory); // renewed: the TLS registry reloads the files
+        }
+        bootstrap.ensureCaBundle(material);
+        MutatingWebhookConfiguration config = clients.get().admissionRegistration().v1()
+                .mutatingWebhookConfigurations().withName(settings.selfManaged().webhookConfiguration()).get();
+        boolean trusted = config != null && TlsBootstrap.trusts(config, material);
+        Instant notAfter = Pem.certificate(material.certificate()).getNotAfter().toInstant();
+        return new TlsStatus(notAfter, trusted, trusted ? null : "the webhook's caBundle does not trust the certificate");
+    }
+
+    /** The last check's outcome. */
+    public TlsStatus status() {
+        return status.get();
+    }
+
+    public boolean enabled() {
+        return settings.required() || settings.selfManaged().enabled();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (watch != null) {
+            watch.close();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "unknown error" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

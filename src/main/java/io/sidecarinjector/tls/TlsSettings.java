@@ -1,0 +1,79 @@
+package io.sidecarinjector.tls;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** TLS of the webhook endpoint. Locally everything is off; the cluster manifests switch it on. */
+@ConfigMapping(prefix = "injector.tls")
+public interface TlsSettings {
+
+    /** Serve {@code /inject} over HTTPS only (plain HTTP gets 403), and be ready only with a valid certificate. */
+    @WithDefault("false")
+    boolean required();
+
+    /** The serving certificate (PEM) that the HTTPS server uses; its expiry is checked and exported. */
+    @WithName("certificate-file")
+    Optional<Path> certificateFile();
+
+    /** How often the certificate, the caBundle and the renewal date are checked. */
+    @WithName("check-interval")
+    @WithDefault("1m")
+    Duration checkInterval();
+
+    /** Self-managed TLS: a CA and serving certificate kept in a Secret, and the CA written into the caBundle. */
+    @WithName("self-managed")
+    SelfManaged selfManaged();
+
+    interface SelfManaged {
+
+        /** Keep the caBundle and the certificate current from this instance (the manifests' default mode). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The injector's namespace, where its Secret and Service are. */
+        @WithDefault("istio-system")
+        String namespace();
+
+        /** The Service that the API server calls; the certificate names it. */
+        @WithDefault("sidecar-injector")
+        String service();
+
+        /** The Secret that holds the CA and the serving certificate. */
+        @WithDefault("sidecar-injector-tls")
+        String secret();
+
+        /** The MutatingWebhookConfiguration whose caBundle is kept current. */
+        @WithName("webhook-configuration")
+        @WithDefault("sidecar-injector")
+        String webhookConfiguration();
+
+        /** Where the serving certificate files are written for the HTTPS server. */
+        @WithDefault("/var/run/sidecar-injector/tls")
+        Path directory();
+
+        /** Validity of a new CA. */
+        @WithName("ca-validity")
+        @WithDefault("3650d")
+        Duration caValidity();
+
+        /** Validity of a new serving certificate. */
+        @WithName("certificate-validity")
+        @WithDefault("365d")
+        Duration certificateValidity();
+
+        /** A certificate this close to its expiry is renewed. */
+        @WithName("renew-before")
+        @WithDefault("30d")
+        Duration renewBefore();
+    }
+
+    static TlsBootstrap.Options options(SelfManaged s) {
+        return new TlsBootstrap.Options(s.namespace(), s.service(), s.secret(), s.webhookConfiguration(), s.caValidity(),
+                s.certificateValidity(), s.renewBefore());
+    }
+}
