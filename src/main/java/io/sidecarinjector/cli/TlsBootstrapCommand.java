@@ -46,6 +46,12 @@ public class TlsBootstrapCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        if (!settings.selfManaged().enabled()) {
+            // another party (cert-manager) provides the certificate: nothing to bootstrap
+            err.println("tls-bootstrap: injector.tls.self-managed.enabled is false; nothing to do");
+            err.flush();
+            return 0;
+        }
         TlsBootstrap bootstrap = new TlsBootstrap(client, new CertificateAuthority(Clock.systemUTC(), new SecureRandom()),
                 Clock.systemUTC(), TlsSettings.options(settings.selfManaged()));
         long deadline = System.nanoTime() + timeout.toNanos();
