@@ -7,6 +7,7 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.sidecarinjector.cli.RootCommand;
 import picocli.CommandLine;
+import sun.misc.Signal;
 
 /**
  * Entry point of the packaged artifact (jar or native executable). With no arguments it serves the webhook; with
@@ -29,9 +30,18 @@ public class Main implements QuarkusApplication {
         Quarkus.run(Main.class, args);
     }
 
+    /**
+     * SIGTERM is how Kubernetes asks a pod to stop: a normal end, so the process exits 0 after the graceful
+     * shutdown (readiness DOWN for quarkus.shutdown.delay, then requests in flight drained), not 143.
+     */
+    private static void exitZeroOnSigterm() {
+        Signal.handle(new Signal("TERM"), signal -> Quarkus.asyncExit(0));
+    }
+
     @Override
     public int run(String... args) {
         if (args.length == 0) {
+            exitZeroOnSigterm();
             Quarkus.waitForExit();
             return 0;
         }

@@ -6,10 +6,13 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.overrides.Values;
 
 /** Reads an AdmissionReview (v1 or v1beta1) for a pod, and says precisely what is wrong with one that is not. */
 public final class AdmissionReviewReader {
@@ -17,11 +20,23 @@ public final class AdmissionReviewReader {
     public static final String V1 = "admission.k8s.io/v1";
     public static final String V1BETA1 = "admission.k8s.io/v1beta1";
     private static final Set<String> VERSIONS = Set.of(V1, V1BETA1);
+    /** Anything after the review (a second document, garbage) is an error, not silently ignored. */
+    private static final ObjectReader READER = Mappers.JSON.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private AdmissionReviewReader() {
     }
 
     public static PodAdmissionRequest read(byte[] body) throws InvalidAdmissionReviewException {
+        try {
+            return parseReview(body);
+        } catch (RuntimeException e) {
+            // a body that trips over a case this reader did not foresee is still the caller's bad input
+            throw new InvalidAdmissionReviewException("request could not be read: " + oneLine(e.toString()), e);
+        }
+    }
+
+    private static PodAdmissionRequest parseReview(byte[] body) throws InvalidAdmissionReviewException {
         if (body == null || body.length == 0) {
             throw new InvalidAdmissionReviewException("empty body: expected an AdmissionReview");
         }
@@ -31,7 +46,7 @@ public final class AdmissionReviewReader {
                     + ", expected an AdmissionReview object");
         }
         String apiVersion = text(root, "apiVersion");
-        if (!VERSIONS.contains(apiVersion)) {
+        if (apiVersion == null || !VERSIONS.contains(apiVersion)) {
             throw new InvalidAdmissionReviewException("apiVersion " + describe(root.get("apiVersion"))
                     + " is not supported: use admission.k8s.io/v1 or admission.k8s.io/v1beta1");
         }
@@ -71,7 +86,7 @@ public final class AdmissionReviewReader {
 
     private static JsonNode parse(byte[] body) throws InvalidAdmissionReviewException {
         try {
-            JsonNode root = Mappers.JSON.readTree(body);
+            JsonNode root = READER.readTree(body);
             if (root == null || root.isMissingNode()) {
                 throw new InvalidAdmissionReviewException("body holds no JSON value: expected an AdmissionReview");
             }
@@ -106,8 +121,7 @@ public final class AdmissionReviewReader {
         if (value == null || value.isNull()) {
             return "(none)";
         }
-        String text = value.isTextual() ? "'" + value.asText() + "'" : value.toString();
-        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
+        return value.isTextual() ? "'" + Values.shown(value.asText()) + "'" : Values.shown(value.toString());
     }
 
     private static String at(JsonProcessingException e) {

@@ -38,7 +38,7 @@ public class InjectResource {
             return Response.ok(handler.handle(body), MediaType.APPLICATION_JSON_TYPE).build();
         } catch (InvalidAdmissionReviewException e) {
             return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE)
-                    .entity(e.getMessage() + "\n").build();
+                    .entity(e.getMessage().replaceAll("\\R", " ") + "\n").build();
         }
     }
 }

@@ -2,7 +2,11 @@ package io.sidecarinjector.config;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -20,6 +24,12 @@ public final class Mappers {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    /**
+     * JSON with every non-ASCII character escaped, for text that a YAML reader will read: it refuses some raw code
+     * points even inside quotes, but accepts their escapes.
+     */
+    public static final ObjectWriter ASCII_JSON = JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+
     /** Strict YAML, for configuration documents: unknown keys are errors (a misspelt key must not be ignored). */
     public static final ObjectMapper STRICT_YAML = YAMLMapper.builder(YAMLFactory.builder().build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -27,8 +37,12 @@ public final class Mappers {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
-    /** Lenient YAML, for Kubernetes objects: fabric8 keeps unknown fields in additionalProperties. */
+    /**
+     * Lenient YAML, for Kubernetes objects: fabric8 keeps unknown fields in additionalProperties, and a key with no
+     * value ({@code annotations:}) reads as absent, as Kubernetes reads it.
+     */
     public static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder().build())
+            .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.AsNull))
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

@@ -50,6 +50,7 @@ public final class Injector {
         if (!decision.inject()) {
             return new InjectionResult(decision, pod, decision.warnings());
         }
+        PodShape.check(pod);
         Pod base = PreviousInjection.strip(pod);
         PodOverrides overrides = PodOverridesParser.parse(annotations(base));
         List<InjectionTemplate> templates = templatesFor(base, snapshot);

@@ -16,7 +16,7 @@ public final class TemplateExtensions {
      */
     static String quoted(String value) {
         try {
-            return Mappers.JSON.writeValueAsString(value == null ? "" : value);
+            return Mappers.ASCII_JSON.writeValueAsString(value == null ? "" : value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a string could not be written as JSON", e);
         }

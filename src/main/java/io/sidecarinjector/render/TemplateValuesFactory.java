@@ -144,7 +144,7 @@ public final class TemplateValuesFactory {
 
     private static String json(Object value) {
         try {
-            return Mappers.JSON.writeValueAsString(value);
+            return Mappers.ASCII_JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a template value could not be written as JSON", e);
         }

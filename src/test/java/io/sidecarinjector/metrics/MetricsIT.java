@@ -1,0 +1,8 @@
+package io.sidecarinjector.metrics;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** The metrics tests, run against the packaged artifact. */
+@QuarkusIntegrationTest
+class MetricsIT extends MetricsTest {
+}
