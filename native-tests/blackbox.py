@@ -158,7 +158,7 @@ def main():
     config = ConfigMapDir({"config": "policy: enabled\n", "mesh": "tag: blackbox\n"})
     env = dict(os.environ, QUARKUS_HTTP_PORT=str(port),
                INJECTOR_CONFIG_FILE=str(config.root / "config"), INJECTOR_MESH_FILE=str(config.root / "mesh"),
-               INJECTOR_RELOAD_INTERVAL="200ms")
+               INJECTOR_RELOAD_INTERVAL="200ms", QUARKUS_SHUTDOWN_DELAY="1s")
     log = open(tempfile.mktemp(prefix="blackbox-", suffix=".log"), "w")
     started = time.monotonic()
     proc = subprocess.Popen(command_for(artifact), env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -173,16 +173,80 @@ def main():
             check("checks ran to the end", False, repr(e))
     finally:
         if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                code = proc.wait(timeout=15)
-                check(f"SIGTERM: exited with {code}", code == 0, f"(log: {log.name})")
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                check("SIGTERM: exited within 15 s", False)
+            shutdown_under_load(port, proc, log)
         log.close()
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def shutdown_under_load(port, proc, log):
+    """SIGTERM while clients keep sending, as Kubernetes sees it: readiness turns DOWN first; clients (the API
+    server, through endpoints that follow readiness) keep sending for half of the shutdown delay, then stop; every
+    request sent is answered, and the process exits 0."""
+    import http.client
+    import threading
+    pod = yaml.safe_load((GOLDEN / "several-containers-with-ports.yaml").read_text())
+    body = json.dumps(review(pod, "drain")).encode()
+    stop = threading.Event()
+    drained = threading.Event()
+    outcomes = {"answered": 0, "refused": 0, "failed": []}
+    lock = threading.Lock()
+
+    def client():
+        while not stop.is_set() and not drained.is_set():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            try:
+                conn.connect()
+            except ConnectionRefusedError:
+                with lock:
+                    outcomes["refused"] += 1
+                time.sleep(0.01)
+                continue
+            try:
+                conn.request("POST", "/inject", body, {"Content-Type": "application/json", "Connection": "close"})
+                resp = conn.getresponse()
+                data = resp.read()
+                ok = resp.status == 200 and json.loads(data)["response"]["uid"] == "drain"
+                with lock:
+                    if ok:
+                        outcomes["answered"] += 1
+                    else:
+                        outcomes["failed"].append(f"{resp.status} {data[:80]!r}")
+            except Exception as e:  # a connection accepted and then dropped is a lost request
+                with lock:
+                    outcomes["failed"].append(repr(e))
+            finally:
+                conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    saw_not_ready = False
+    deadline = time.monotonic() + 0.9
+    while time.monotonic() < deadline and not saw_not_ready:
+        try:
+            status, _ = request(port, "GET", "/q/health/ready", timeout=1)
+            saw_not_ready = status == 503
+        except OSError:
+            break
+        time.sleep(0.02)
+    time.sleep(0.5)  # endpoints propagating: requests still arrive, and are served
+    drained.set()
+    try:
+        code = proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = None
+    time.sleep(0.2)
+    stop.set()
+    for t in threads:
+        t.join()
+    check("SIGTERM: readiness DOWN during the shutdown delay", saw_not_ready)
+    check(f"SIGTERM: {outcomes['answered']} requests answered during shutdown, none lost",
+          outcomes["answered"] > 0 and not outcomes["failed"], str(outcomes["failed"][:3]))
+    check(f"SIGTERM: exited with {code}", code == 0, f"(log: {log.name})")
 
 
 def run_checks(port, config):
@@ -225,6 +289,18 @@ def run_checks(port, config):
         check(f"bad input '{name}': next request served", answer["response"]["uid"] == "after-bad")
     status, _ = request(port, "POST", "/inject", b"{}", content_type="text/plain")
     check("wrong content type: 415", status == 415, f"got {status}")
+
+    # the hostile corpus shared with HostileInputTest: <expected status>-<name>.json
+    for file in sorted((ROOT / "native-tests" / "hostile").glob("*.json")):
+        want = int(file.name[:3])
+        started = time.monotonic()
+        status, text = request(port, "POST", "/inject", file.read_bytes())
+        took = time.monotonic() - started
+        good_answer = status == 200 and json.loads(text)["kind"] == "AdmissionReview"
+        one_line = status != 200 and text.strip().count(b"\n") == 0
+        check(f"hostile {file.name}: {status} in {took * 1000:.0f} ms",
+              status == want and (good_answer or one_line) and took < 1.0 and b"Exception" not in text,
+              f"{text[:120]!r}")
 
     config.publish({"config": "policy: enabled\n", "mesh": "tag: reloaded\n"})
     deadline = time.monotonic() + 2.0

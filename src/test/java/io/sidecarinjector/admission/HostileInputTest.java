@@ -38,7 +38,7 @@ import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.testing.Reviews;
 
 /**
- * The hostile corpus ({@code src/test/resources/hostile/<status>-<name>.json}, plus generated bodies too big to
+ * The hostile corpus ({@code native-tests/hostile/<status>-<name>.json}, plus generated bodies too big to
  * keep in files, plus {@code null} in every position of a good request): each answered within a second with a
  * 4xx and a one-line message, or a well-formed AdmissionReview whose patch applies; no stack trace ever; and a
  * good request served right after. {@link HostileInputIT} runs it against the packaged artifact.
@@ -46,7 +46,7 @@ import io.sidecarinjector.testing.Reviews;
 @QuarkusTest
 class HostileInputTest {
 
-    static final Path CORPUS = Path.of("src/test/resources/hostile");
+    static final Path CORPUS = Path.of("native-tests/hostile");
     static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     record Case(String name, byte[] body, int status) {
