@@ -21,13 +21,8 @@ import picocli.CommandLine.Spec;
                 + "rules its init container would install. Exits 0 either way.")
 public class CheckInjectCommand implements Callable<Integer> {
 
-    @Option(names = { "-f", "--filename" }, required = true, paramLabel = "FILE",
-            description = "Input YAML; - reads standard input.")
-    String file;
-
-    @Option(names = "--namespace", paramLabel = "NAMESPACE",
-            description = "Namespace used for the ignored-namespace rule (default: each document's, else default).")
-    String namespace;
+    @Mixin
+    WorkloadInput input;
 
     @Option(names = "--namespace-labels", paramLabel = "K=V", split = ",",
             description = "Labels of the pod's namespace, to say whether the webhook would be called at all.")
@@ -49,10 +44,9 @@ public class CheckInjectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            String text = InputFiles.read(file, System.in);
-            PrintWriter out = spec.commandLine().getOut();
-            InjectionCheck.check("-".equals(file) ? "stdin" : file, text, config.load(engine, client),
-                    Optional.ofNullable(namespace),
+                        PrintWriter out = spec.commandLine().getOut();
+            InjectionCheck.check(input.source(), input.text(), config.load(engine, client),
+                    input.namespace(),
                     Optional.ofNullable(namespaceLabels).map(LinkedHashMap::new))
                     .forEach(out::println);
             out.flush();

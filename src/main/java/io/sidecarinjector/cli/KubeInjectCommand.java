@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import jakarta.inject.Inject;
@@ -22,16 +21,11 @@ import picocli.CommandLine.Spec;
         description = "Inject the sidecar into the pods and pod templates of Kubernetes YAML, offline.")
 public class KubeInjectCommand implements Callable<Integer> {
 
-    @Option(names = { "-f", "--filename" }, required = true, paramLabel = "FILE",
-            description = "Input YAML (multi-document and kind: List accepted); - reads standard input.")
-    String file;
+    @Mixin
+    WorkloadInput input;
 
     @Option(names = { "-o", "--output" }, paramLabel = "FILE", description = "Output file; standard output if absent.")
     Path output;
-
-    @Option(names = "--namespace", paramLabel = "NAMESPACE",
-            description = "Namespace used for the ignored-namespace rule (default: each document's, else default).")
-    String namespace;
 
     @Option(names = "--show-iptables", description = "Print to standard error the nat rules each injected pod's "
             + "init container installs.")
@@ -53,9 +47,8 @@ public class KubeInjectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            String text = InputFiles.read(file, System.in);
-            WorkloadInjector.Result result = WorkloadInjector.inject("-".equals(file) ? "stdin" : file, text,
-                    config.load(engine, client), Optional.ofNullable(namespace));
+            WorkloadInjector.Result result = WorkloadInjector.inject(input.source(), input.text(),
+                    config.load(engine, client), input.namespace());
             result.notes().forEach(err::println);
             if (showIptables) {
                 result.iptables().forEach(err::println);

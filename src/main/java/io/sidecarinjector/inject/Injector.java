@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.sidecarinjector.merge.PodMerger;
@@ -22,7 +23,6 @@ import io.sidecarinjector.overrides.PodRejectedException;
 import io.sidecarinjector.overrides.Values;
 import io.sidecarinjector.probe.ProbeRewriter;
 import io.sidecarinjector.policy.Decision;
-import io.sidecarinjector.render.FragmentRenderer;
 import io.sidecarinjector.render.InjectionTemplate;
 import io.sidecarinjector.render.TemplateValues;
 import io.sidecarinjector.render.TemplateValuesFactory;
@@ -56,14 +56,15 @@ public final class Injector {
         List<InjectionTemplate> templates = templatesFor(base, snapshot);
         TemplateValues values = TemplateValuesFactory.of(base, snapshot.config().mesh(), snapshot.revision(),
                 overrides);
-        List<Pod> fragments = FragmentRenderer.render(templates, values);
+        List<ObjectNode> fragments = snapshot.fragments().render(templates, values);
         // a native sidecar starts first by being an init container; otherwise holding needs it first in the list
-        Pod merged = PodMerger.merge(base, fragments,
+        // the merged pod is a new object that this pipeline owns: the steps after the merge change it in place
+        Pod injected = PodMerger.merge(base, fragments,
                 values.holdApplicationUntilProxyStarts() && !values.nativeSidecar());
         if (overrides.rewriteProbes().orElse(true) && values.statusPort() != 0) {
-            merged = ProbeRewriter.rewrite(merged, TemplateValuesFactory.PROXY_CONTAINER, values.statusPort());
+            ProbeRewriter.rewrite(injected, TemplateValuesFactory.PROXY_CONTAINER, values.statusPort());
         }
-        Pod injected = annotate(merged, added(base, merged, snapshot.revision()),
+        annotate(injected, added(base, injected, snapshot.revision()),
                 snapshot.config().injection().injectedAnnotations());
         List<String> warnings = new ArrayList<>(decision.warnings());
         warnings.addAll(overrides.warnings());
@@ -108,9 +109,8 @@ public final class Injector {
                 : after.stream().map(name).filter(n -> n != null && !existing.contains(n)).toList();
     }
 
-    private static Pod annotate(Pod pod, InjectionStatus status, Map<String, String> injectedAnnotations) {
-        Pod copy = new PodBuilder(pod).build();
-        ObjectMeta meta = copy.getMetadata() == null ? new ObjectMeta() : copy.getMetadata();
+    private static void annotate(Pod pod, InjectionStatus status, Map<String, String> injectedAnnotations) {
+        ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
         Map<String, String> annotations = new LinkedHashMap<>();
         if (meta.getAnnotations() != null) {
             annotations.putAll(meta.getAnnotations());
@@ -118,7 +118,6 @@ public final class Injector {
         injectedAnnotations.forEach(annotations::putIfAbsent);
         annotations.put(InjectionStatus.ANNOTATION, status.toJson());
         meta.setAnnotations(annotations);
-        copy.setMetadata(meta);
-        return copy;
+        pod.setMetadata(meta);
     }
 }

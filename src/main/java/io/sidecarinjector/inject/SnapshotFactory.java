@@ -6,6 +6,7 @@ import io.quarkus.qute.Engine;
 import io.sidecarinjector.config.InjectorConfig;
 import io.sidecarinjector.config.InvalidConfigException;
 import io.sidecarinjector.policy.InjectionPolicy;
+import io.sidecarinjector.render.FragmentRenderer;
 import io.sidecarinjector.render.RenderException;
 import io.sidecarinjector.overrides.PodRejectedException;
 import io.sidecarinjector.render.TemplateCatalog;
@@ -15,6 +16,9 @@ import io.sidecarinjector.render.TemplateCatalog;
  * and a sample pod injects into a pod with the proxy in it. A configuration that fails here never serves.
  */
 public final class SnapshotFactory {
+
+    /** Distinct rendered fragments kept parsed: a few hundred workloads' worth. */
+    static final int FRAGMENT_CACHE_SIZE = 512;
 
     private SnapshotFactory() {
     }
@@ -26,7 +30,8 @@ public final class SnapshotFactory {
                 throw new InvalidConfigException("defaultTemplates names unknown template '" + name + "'");
             }
         }
-        InjectorSnapshot snapshot = new InjectorSnapshot(config, InjectionPolicy.of(config.injection()), templates);
+        InjectorSnapshot snapshot = new InjectorSnapshot(config, InjectionPolicy.of(config.injection()), templates,
+                new FragmentRenderer(FRAGMENT_CACHE_SIZE));
         selfCheck(snapshot);
         return snapshot;
     }

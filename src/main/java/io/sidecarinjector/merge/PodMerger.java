@@ -39,15 +39,15 @@ public final class PodMerger {
 
     /**
      * @param pod the pod; it is not modified
-     * @param fragments partial pods, in template order
+     * @param fragments partial pods as JSON trees, in template order; they are not modified
      * @param containersFirst put injected containers before the pod's own
+     * @return a new pod, which the caller owns
      */
-    public static Pod merge(Pod pod, List<Pod> fragments, boolean containersFirst) {
+    public static Pod merge(Pod pod, List<ObjectNode> fragments, boolean containersFirst) {
         ObjectNode target = Mappers.JSON.valueToTree(pod);
         Map<String, Integer> insertedAtFront = new HashMap<>();
-        for (Pod fragment : fragments) {
-            ObjectNode source = Mappers.JSON.valueToTree(fragment);
-            mergeObject(target, source, "", containersFirst, insertedAtFront);
+        for (ObjectNode fragment : fragments) {
+            mergeObject(target, fragment, "", containersFirst, insertedAtFront);
         }
         try {
             return Mappers.JSON.treeToValue(target, Pod.class);

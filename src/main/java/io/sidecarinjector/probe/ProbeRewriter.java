@@ -43,18 +43,19 @@ public final class ProbeRewriter {
     }
 
     /**
+     * Rewrites the probes of the pod it is given, in place: the pipeline calls it on its own copy.
+     *
      * @param pod an injected pod, with its proxy container
      * @param proxyName the proxy container's name; it is looked for among containers and init containers
      * @param statusPort the proxy's status port
      */
-    public static Pod rewrite(Pod pod, String proxyName, int statusPort) {
-        Pod copy = new PodBuilder(pod).build();
-        Optional<Container> proxy = find(copy, proxyName);
-        if (proxy.isEmpty() || copy.getSpec().getContainers() == null) {
-            return copy;
+    public static void rewrite(Pod pod, String proxyName, int statusPort) {
+        Optional<Container> proxy = find(pod, proxyName);
+        if (proxy.isEmpty() || pod.getSpec().getContainers() == null) {
+            return;
         }
         Map<String, Prober> probers = new LinkedHashMap<>();
-        for (Container c : copy.getSpec().getContainers()) {
+        for (Container c : pod.getSpec().getContainers()) {
             if (proxyName.equals(c.getName())) {
                 continue;
             }
@@ -68,7 +69,6 @@ public final class ProbeRewriter {
             env.add(new EnvVar(PROBERS_ENV, json(probers), null));
             proxy.get().setEnv(env);
         }
-        return copy;
     }
 
     private static Probe rewrite(Container container, Probe probe, String kind, int statusPort,

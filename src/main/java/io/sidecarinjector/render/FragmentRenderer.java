@@ -1,25 +1,68 @@
 package io.sidecarinjector.render;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.config.Mappers;
 
-/** Renders templates and reads what they print as partial pods. */
+/**
+ * Renders templates and reads what they print as partial pods. A template's output depends on its values only,
+ * reading YAML costs far more than the rest of an injection, and the replicas of one workload have the same
+ * values; so fragments are kept in a small LRU cache keyed by template and values: a hit is the very document
+ * that rendering and reading would give again. One renderer belongs to one configuration snapshot.
+ */
 public final class FragmentRenderer {
 
-    private FragmentRenderer() {
+    private record Key(String template, TemplateValues values) {
     }
 
-    /** One fragment per template, in the order given. */
-    public static List<Pod> render(List<InjectionTemplate> templates, TemplateValues values) {
-        return templates.stream().map(t -> parse(t.name(), t.render(values))).toList();
+    private final Map<Key, ObjectNode> parsed;
+
+    /** @param capacity how many distinct fragments are kept */
+    public FragmentRenderer(int capacity) {
+        this.parsed = new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, ObjectNode> eldest) {
+                return size() > capacity;
+            }
+        };
     }
 
-    static Pod parse(String templateName, String yaml) {
+    /**
+     * One fragment per template, in the order given. A fragment is shared between requests: it is read, never
+     * modified.
+     */
+    public List<ObjectNode> render(List<InjectionTemplate> templates, TemplateValues values) {
+        List<ObjectNode> fragments = new ArrayList<>(templates.size());
+        for (InjectionTemplate template : templates) {
+            fragments.add(fragment(template, values));
+        }
+        return fragments;
+    }
+
+    private ObjectNode fragment(InjectionTemplate template, TemplateValues values) {
+        Key key = new Key(template.name(), values);
+        synchronized (parsed) {
+            ObjectNode cached = parsed.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        ObjectNode fragment = parse(template.name(), template.render(values));
+        synchronized (parsed) {
+            parsed.put(key, fragment);
+        }
+        return fragment;
+    }
+
+    static ObjectNode parse(String templateName, String yaml) {
         JsonNode tree;
         try {
             tree = Mappers.YAML.readTree(yaml);
@@ -29,14 +72,16 @@ public final class FragmentRenderer {
                     + e.getOriginalMessage(), e);
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            return new Pod();
+            return Mappers.JSON.createObjectNode();
         }
-        if (!tree.isObject()) {
+        if (!(tree instanceof ObjectNode object)) {
             throw new RenderException("template '" + templateName + "' rendered a " + tree.getNodeType()
                     + ", not a pod fragment (a YAML mapping)");
         }
         try {
-            return Mappers.YAML.treeToValue(tree, Pod.class);
+            // read as a Pod once, so that a fragment that is not one fails here, with the template's name;
+            // what is merged is the Pod's own serialisation, in the form the pod being injected has
+            return Mappers.JSON.valueToTree(Mappers.YAML.treeToValue(object, Pod.class));
         } catch (JsonProcessingException e) {
             throw new RenderException("template '" + templateName + "' rendered something that is not a pod: "
                     + TemplateCatalog.oneLine(e.getOriginalMessage()), e);

@@ -71,13 +71,7 @@ public final class GoldenFiles {
     /** Compares as structures; with the refresh switch, writes the actual value and fails. */
     public static void assertMatches(Path expectedFile, JsonNode actual) {
         try {
-            if (REFRESH) {
-                Files.writeString(expectedFile, Mappers.YAML.writeValueAsString(actual));
-                fail("golden file refreshed: " + expectedFile + " (run again without -Dgolden.refresh)");
-            }
-            if (!Files.exists(expectedFile)) {
-                fail("missing golden file " + expectedFile + ": run with -Dgolden.refresh=true and review it");
-            }
+            refreshOrRequire(expectedFile, Mappers.YAML.writeValueAsString(actual));
             JsonNode expected = Mappers.YAML.readTree(expectedFile.toFile());
             // one number type for both sides: a tree built from objects holds longs where a parsed one holds ints
             JsonNode normalised = Mappers.YAML.readTree(Mappers.YAML.writeValueAsString(actual));
@@ -89,16 +83,21 @@ public final class GoldenFiles {
         }
     }
 
+    /** With the refresh switch, writes the expected file and fails; without it, fails if the file is missing. */
+    private static void refreshOrRequire(Path expectedFile, String actual) throws IOException {
+        if (REFRESH) {
+            Files.writeString(expectedFile, actual);
+            fail("golden file refreshed: " + expectedFile + " (run again without -Dgolden.refresh)");
+        }
+        if (!Files.exists(expectedFile)) {
+            fail("missing golden file " + expectedFile + ": run with -Dgolden.refresh=true and review it");
+        }
+    }
+
     /** Compares text line by line; with the refresh switch, writes the actual text and fails. */
     public static void assertText(Path expectedFile, String actual) {
         try {
-            if (REFRESH) {
-                Files.writeString(expectedFile, actual);
-                fail("golden file refreshed: " + expectedFile + " (run again without -Dgolden.refresh)");
-            }
-            if (!Files.exists(expectedFile)) {
-                fail("missing golden file " + expectedFile + ": run with -Dgolden.refresh=true and review it");
-            }
+            refreshOrRequire(expectedFile, actual);
             assertEquals(Files.readString(expectedFile), actual, "differs from " + expectedFile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -108,13 +107,7 @@ public final class GoldenFiles {
     /** Compares multi-document YAML document by document, as structures. */
     public static void assertDocuments(Path expectedFile, String actualYaml) {
         try {
-            if (REFRESH) {
-                Files.writeString(expectedFile, actualYaml);
-                fail("golden file refreshed: " + expectedFile + " (run again without -Dgolden.refresh)");
-            }
-            if (!Files.exists(expectedFile)) {
-                fail("missing golden file " + expectedFile + ": run with -Dgolden.refresh=true and review it");
-            }
+            refreshOrRequire(expectedFile, actualYaml);
             List<JsonNode> expected = documents(Files.readString(expectedFile));
             List<JsonNode> actual = documents(actualYaml);
             assertEquals(expected.size(), actual.size(), "number of documents in " + expectedFile);

@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""Benchmarks of the packaged artifacts. They print figures; they assert nothing.
+
+    native-tests/bench/bench.py [--out DIR] JVM_JAR [NATIVE_EXECUTABLE]
+
+For each artifact: cold start (exec -> first successful /inject, best and median of 5), scale from zero through a
+small activator proxy, throughput and latency with wrk against the floor of the same server (GET
+/q/health/live), the cost of a 50-container pod against a 1-container pod, and resident memory at start, after
+10,000 injections and after 60 s of load (1,000 requests/s, fixed rate, LoadDriver.java). Needs wrk (Debian).
+Raw output goes to DIR (default native-tests/bench/results/<date>).
+"""
+import argparse
+import base64
+import datetime
+import json
+import os
+import pathlib
+import platform
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+GOLDEN = ROOT / "src" / "test" / "resources" / "golden"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def command(artifact):
+    return ["java", "-jar", artifact] if artifact.endswith(".jar") else [artifact]
+
+
+def kind(artifact):
+    return "jvm" if artifact.endswith(".jar") else "native"
+
+
+def review(pod, uid="bench"):
+    return json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                       "request": {"uid": uid, "kind": {"group": "", "version": "v1", "kind": "Pod"},
+                                   "resource": {"group": "", "version": "v1", "resource": "pods"},
+                                   "namespace": "demo", "operation": "CREATE", "object": pod}}).encode()
+
+
+def typical_pod():
+    import yaml
+    return yaml.safe_load((GOLDEN / "several-containers-with-ports.yaml").read_text())
+
+
+def pod_with(containers):
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "demo", "labels": {"app": "p"}},
+            "spec": {"containers": [{"name": f"c{i}", "image": "example/app:1",
+                                     "ports": [{"containerPort": 8000 + i}],
+                                     "readinessProbe": {"httpGet": {"path": "/ready", "port": 8000 + i}}}
+                                    for i in range(containers)]}}
+
+
+def post(port, body, timeout=2):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/inject", data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return resp.status, resp.read()
+
+
+def injected(port, body):
+    try:
+        status, data = post(port, body, timeout=1)
+        return status == 200 and "patch" in json.loads(data)["response"]
+    except OSError:
+        return False
+
+
+def rss_mb(pid):
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Server:
+    def __init__(self, artifact, port=None):
+        self.artifact = artifact
+        self.port = port or free_port()
+        self.log = tempfile.NamedTemporaryFile(prefix="bench-", suffix=".log", delete=False)
+        env = dict(os.environ, QUARKUS_HTTP_PORT=str(self.port))
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(command(artifact), env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait_injecting(self, body, timeout=60):
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if injected(self.port, body):
+                return time.perf_counter() - self.started
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.artifact} exited; log {self.log.name}")
+            time.sleep(0.001)
+        raise RuntimeError(f"{self.artifact} did not inject within {timeout}s; log {self.log.name}")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def cold_start(artifact, out):
+    body = review(typical_pod())
+    times = []
+    for _ in range(5):
+        server = Server(artifact)
+        try:
+            times.append(server.wait_injecting(body))
+        finally:
+            server.stop()
+    line = (f"cold start {kind(artifact)}: exec -> first /inject answer: best {min(times) * 1000:.0f} ms, "
+            f"median {statistics.median(times) * 1000:.0f} ms (of 5)")
+    out(line)
+    return statistics.median(times)
+
+
+class Activator:
+    """Listens; on the first connection of an idle period it starts the artifact, forwards once it injects, and
+    stops it after `idle` seconds without traffic: the scale-to-zero path of Knative's activator, in small."""
+
+    def __init__(self, artifact, idle):
+        self.artifact, self.idle = artifact, idle
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.server = None
+        self.last = time.monotonic()
+        self.lock = threading.Lock()
+        self.body = review(typical_pod(), "warm")
+        threading.Thread(target=self.accept, daemon=True).start()
+        threading.Thread(target=self.reaper, daemon=True).start()
+
+    def backend(self):
+        with self.lock:
+            if self.server is None:
+                server = Server(self.artifact)
+                server.wait_injecting(self.body)
+                self.server = server
+            self.last = time.monotonic()
+            return self.server.port
+
+    def reaper(self):
+        while True:
+            time.sleep(0.1)
+            with self.lock:
+                if self.server is not None and time.monotonic() - self.last > self.idle:
+                    self.server.stop()
+                    self.server = None
+
+    def accept(self):
+        while True:
+            client, _ = self.listener.accept()
+            threading.Thread(target=self.forward, args=(client,), daemon=True).start()
+
+    def forward(self, client):
+        upstream = socket.create_connection(("127.0.0.1", self.backend()))
+
+        def pipe(a, b):
+            try:
+                while data := a.recv(65536):
+                    b.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for s in (a, b):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+        pipe(client, upstream)
+
+    def close(self):
+        with self.lock:
+            if self.server is not None:
+                self.server.stop()
+                self.server = None
+
+
+def scale_from_zero(artifact, out):
+    activator = Activator(artifact, idle=1.0)
+    body = review(typical_pod())
+    times = []
+    try:
+        for _ in range(3):
+            time.sleep(1.5)  # idle: the artifact has been stopped
+            started = time.perf_counter()
+            status, _ = post(activator.port, body, timeout=60)
+            times.append(time.perf_counter() - started)
+    finally:
+        activator.close()
+    out(f"scale from zero {kind(artifact)}: first request of an idle period -> answer: "
+        f"best {min(times) * 1000:.0f} ms, median {statistics.median(times) * 1000:.0f} ms (of 3)")
+
+
+WRK_SCRIPT = """
+wrk.method = "%s"
+wrk.headers["Content-Type"] = "application/json"
+%s
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%.3f %%.1f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000,
+    latency.max / 1000, summary.requests / (summary.duration / 1000000)))
+end
+"""
+
+
+def wrk(port, path, body, connections=16, seconds=10):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if body is None:
+            script.write(WRK_SCRIPT % ("GET", ""))
+        else:
+            body_file = tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False)
+            body_file.write(body)
+            body_file.close()
+            script.write(WRK_SCRIPT % ("POST", f'local f = io.open("{body_file.name}", "rb")\n'
+                                                f'wrk.body = f:read("*a")\nf:close()'))
+    result = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name,
+                             f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True)
+    line = [l for l in result.stdout.splitlines() if l.startswith("RESULT")][0].split()
+    return {"requests": int(line[1]), "errors": int(line[2]), "p50": float(line[3]), "p99": float(line[4]),
+            "p999": float(line[5]), "max": float(line[6]), "rps": float(line[7])}
+
+
+def fmt(r):
+    return (f"{r['rps']:8.0f} req/s  p50 {r['p50']:6.2f} ms  p99 {r['p99']:6.2f} ms  p999 {r['p999']:6.2f} ms  "
+            f"errors {r['errors']}")
+
+
+def throughput(artifact, out):
+    server = Server(artifact)
+    try:
+        typical = review(typical_pod())
+        server.wait_injecting(typical)
+        wrk(server.port, "/inject", typical, seconds=5)  # warm-up
+        floor = wrk(server.port, "/q/health/live", None)
+        inject = wrk(server.port, "/inject", typical)
+        one = wrk(server.port, "/inject", review(pod_with(1)))
+        fifty = wrk(server.port, "/inject", review(pod_with(50)))
+    finally:
+        server.stop()
+    k = kind(artifact)
+    out(f"throughput {k}: floor GET /q/health/live   {fmt(floor)}")
+    out(f"throughput {k}: POST /inject typical pod  {fmt(inject)}  ({inject['rps'] / floor['rps']:.2f} x the floor)")
+    out(f"pod size {k}: 1 container                  {fmt(one)}")
+    out(f"pod size {k}: 50 containers                {fmt(fifty)}  (cost {one['rps'] / fifty['rps']:.1f} x a 1-container pod)")
+
+
+def load_driver(port, rate, seconds, warmup=0):
+    hdr = next(pathlib.Path.home().glob(".m2/repository/org/hdrhistogram/HdrHistogram/*/HdrHistogram-*.jar"))
+    with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as body:
+        body.write(review(typical_pod()))
+    return subprocess.run(["java", "-cp", str(hdr), str(HERE / "LoadDriver.java"), f"http://127.0.0.1:{port}/inject",
+                           body.name, str(rate), str(seconds), str(warmup)], capture_output=True, text=True)
+
+
+def memory_and_load(artifact, out):
+    server = Server(artifact)
+    k = kind(artifact)
+    try:
+        server.wait_injecting(review(typical_pod()))
+        out(f"memory {k}: RSS at start {rss_mb(server.proc.pid):.1f} MB")
+        load_driver(server.port, 2000, 5)
+        out(f"memory {k}: RSS after 10,000 injections {rss_mb(server.proc.pid):.1f} MB")
+        result = {}
+
+        def sample():
+            time.sleep(10.5)
+            result["at10s"] = rss_mb(server.proc.pid)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        run = load_driver(server.port, 1000, 60)
+        sampler.join()
+        after = rss_mb(server.proc.pid)
+        summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-300:]
+        out(f"load {k}: 1,000 req/s for 60 s, fixed rate: {summary}")
+        growth = (after - result["at10s"]) / result["at10s"] * 100
+        out(f"memory {k}: RSS after 60 s of load {after:.1f} MB (at 10 s {result['at10s']:.1f} MB, growth {growth:+.1f} %)")
+    finally:
+        server.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("artifacts", nargs="+")
+    parser.add_argument("--out", default=None)
+    parser.add_argument("--only", default="coldstart,zero,throughput,memory")
+    args = parser.parse_args()
+    out_dir = pathlib.Path(args.out or HERE / "results" / datetime.date.today().isoformat())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = open(out_dir / "bench.txt", "a")
+
+    def out(line):
+        print(line, flush=True)
+        report.write(line + "\n")
+        report.flush()
+
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    out(f"# {datetime.datetime.now().isoformat(timespec='seconds')}  {platform.node()}  {os.cpu_count()} cores  "
+        f"{cpu}  {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
+    out(f"# command: {' '.join(sys.argv)}")
+    steps = args.only.split(",")
+    for artifact in args.artifacts:
+        artifact = str(pathlib.Path(artifact).resolve())
+        if "coldstart" in steps:
+            cold_start(artifact, out)
+        if "zero" in steps:
+            scale_from_zero(artifact, out)
+        if "throughput" in steps:
+            throughput(artifact, out)
+        if "memory" in steps:
+            memory_and_load(artifact, out)
+
+
+if __name__ == "__main__":
+    main()
