@@ -24,11 +24,21 @@ public final class Mappers {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    private static final char DEL = 0x7f;
+    private static final ObjectWriter ASCII_JSON = JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+
     /**
-     * JSON with every non-ASCII character escaped, for text that a YAML reader will read: it refuses some raw code
-     * points even inside quotes, but accepts their escapes.
+     * A value as JSON that a YAML reader accepts whatever it holds: YAML refuses some raw code points even inside
+     * quotes (DEL and anything non-printable) but accepts their escapes, so every non-ASCII character and DEL is
+     * escaped. JSON is YAML: the result can be printed into a YAML document as one node.
      */
-    public static final ObjectWriter ASCII_JSON = JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+    public static String yamlSafeJson(Object value) {
+        try {
+            return ASCII_JSON.writeValueAsString(value).replace(String.valueOf(DEL), "\\u007f");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a value could not be written as JSON", e);
+        }
+    }
 
     /** Strict YAML, for configuration documents: unknown keys are errors (a misspelt key must not be ignored). */
     public static final ObjectMapper STRICT_YAML = YAMLMapper.builder(YAMLFactory.builder().build())

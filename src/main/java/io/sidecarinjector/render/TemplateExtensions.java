@@ -15,11 +15,7 @@ public final class TemplateExtensions {
      * newlines, quotes, colons or braces, it stays one value and adds no structure.
      */
     static String quoted(String value) {
-        try {
-            return Mappers.ASCII_JSON.writeValueAsString(value == null ? "" : value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("a string could not be written as JSON", e);
-        }
+        return Mappers.yamlSafeJson(value == null ? "" : value);
     }
 
     /** A list of strings as a comma-separated, quoted scalar. */

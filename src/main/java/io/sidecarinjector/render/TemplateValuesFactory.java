@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -143,10 +141,6 @@ public final class TemplateValuesFactory {
     }
 
     private static String json(Object value) {
-        try {
-            return Mappers.ASCII_JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a template value could not be written as JSON", e);
-        }
+        return Mappers.yamlSafeJson(value);
     }
 }
