@@ -2,5 +2,5 @@
 # In-process benchmark (JMH) of decide -> render -> merge -> diff, µs per pod. Prints figures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-./mvnw -q -B test -Dtest=RunPipelineBenchmark -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
-  | grep -E "^(pipeline |Benchmark|PipelineBenchmark\.)" || true
+./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" org.openjdk.jmh.Main PipelineBenchmark "$@"
