@@ -5,24 +5,15 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
-import jakarta.inject.Inject;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.qute.Engine;
+import io.sidecarinjector.inject.InjectorSnapshot;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code kube-inject}: injects the pods and pod templates of workload YAML, as the webhook would. */
 @Command(name = "kube-inject", mixinStandardHelpOptions = true,
         description = "Inject the sidecar into the pods and pod templates of Kubernetes YAML, offline.")
-public class KubeInjectCommand implements Callable<Integer> {
-
-    @Mixin
-    WorkloadInput input;
+public class KubeInjectCommand extends WorkloadCommand {
 
     @Option(names = { "-o", "--output" }, paramLabel = "FILE", description = "Output file; standard output if absent.")
     Path output;
@@ -31,45 +22,22 @@ public class KubeInjectCommand implements Callable<Integer> {
             + "init container installs.")
     boolean showIptables;
 
-    @Mixin
-    ConfigOptions config;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Inject
-    Engine engine;
-
-    @Inject
-    KubernetesClient client;
-
     @Override
-    public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            WorkloadInjector.Result result = WorkloadInjector.inject(input.source(), input.text(),
-                    config.load(engine, client), input.namespace());
-            result.notes().forEach(err::println);
-            if (showIptables) {
-                result.iptables().forEach(err::println);
-            }
-            if (output == null) {
-                PrintWriter out = spec.commandLine().getOut();
-                out.print(result.yaml());
-                out.flush();
-            } else {
+    void run(InjectorSnapshot snapshot, PrintWriter out, PrintWriter err) throws CliException, IOException {
+        WorkloadInjector.Result result = WorkloadInjector.inject(input.source(), input.text(), snapshot,
+                input.namespace());
+        result.notes().forEach(err::println);
+        if (showIptables) {
+            result.iptables().forEach(err::println);
+        }
+        if (output == null) {
+            out.print(result.yaml());
+        } else {
+            try {
                 Files.writeString(output, result.yaml(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new CliException(output + ": cannot be written: " + e.getMessage(), e);
             }
-            err.flush();
-            return 0;
-        } catch (CliException e) {
-            err.println("error: " + e.getMessage());
-            err.flush();
-            return 1;
-        } catch (IOException e) {
-            err.println("error: " + output + ": cannot be written: " + e.getMessage());
-            err.flush();
-            return 1;
         }
     }
 }
