@@ -49,7 +49,7 @@ public class SnapshotHolder {
         try {
             files = ConfigFiles.read(settings.configFile(), settings.meshFile());
         } catch (InvalidConfigException e) {
-            return reject(null, e);
+            return reject(e);
         }
         if (Objects.equals(files, lastTried.get())) {
             return false;
@@ -65,11 +65,11 @@ public class SnapshotHolder {
                     previous == null ? "" : " (was " + previous.revision() + ")");
             return true;
         } catch (InvalidConfigException | RuntimeException e) {
-            return reject(files, e);
+            return reject(e);
         }
     }
 
-    private boolean reject(ConfigFiles files, Exception e) {
+    private boolean reject(Exception e) {
         String message = e.getMessage();
         if (!Objects.equals(message, lastError.getAndSet(message))) {
             LOG.errorf("configuration rejected (%s): %s", current.get() == null ? "no configuration in service"

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.config.InjectionConfig;
+import io.sidecarinjector.overrides.Values;
 
 /**
  * Istio's injection rules, in Istio's order of precedence: host network, ignored namespace, the pod's explicit
@@ -124,15 +125,11 @@ public final class InjectionPolicy {
             case "true" -> Optional.of(new ExplicitChoice(source, true));
             case "false" -> Optional.of(new ExplicitChoice(source, false));
             default -> {
-                warnings.add("pod " + source + " " + INJECT_KEY + "='" + abbreviate(value)
+                warnings.add("pod " + source + " " + INJECT_KEY + "='" + Values.shown(value)
                         + "' is ignored: only \"true\" and \"false\" are accepted");
                 yield Optional.empty();
             }
         };
     }
 
-    static String abbreviate(String value) {
-        String oneLine = value.replaceAll("\\p{Cntrl}", "?");
-        return oneLine.length() <= 64 ? oneLine : oneLine.substring(0, 64) + "...";
-    }
 }

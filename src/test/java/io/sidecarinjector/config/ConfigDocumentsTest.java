@@ -102,6 +102,19 @@ class ConfigDocumentsTest {
     }
 
     @Test
+    void theCommentedExampleConfigMapLoads() throws Exception {
+        var map = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                java.nio.file.Files.readString(java.nio.file.Path.of("kubernetes/examples/configmap-custom.yaml")),
+                io.fabric8.kubernetes.api.model.ConfigMap.class);
+        InjectorConfig config = ConfigDocuments.load(doc(map.getData().get("config")), doc(map.getData().get("mesh")));
+        assertEquals("disabled", config.injection().policy());
+        assertTrue(config.injection().templates().containsKey("debug-tools"));
+        assertEquals("registry.example.com/istio", config.mesh().hub());
+        assertTrue(config.mesh().holdApplicationUntilProxyStarts());
+        assertEquals(15001, config.mesh().ports().outbound(), "keys it does not name keep their defaults");
+    }
+
+    @Test
     void aNullForANumberIsAnError() {
         assertThrows(InvalidConfigException.class, () -> ConfigDocuments.load(Optional.empty(), doc("proxyUid: null\n")));
     }
