@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tls-bootstrap", mixinStandardHelpOptions = true,
         description = "Create or reuse the webhook's CA and certificate (Secret), write the serving files and the "
-                + "caBundle. Settings: injector.tls.self-managed.* (see README).")
+                + "caBundle, with injector.tls.mode=self-managed. Settings: injector.tls.self-managed.* (see README).")
 public class TlsBootstrapCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", defaultValue = "120s", paramLabel = "DURATION",
@@ -46,9 +46,9 @@ public class TlsBootstrapCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        if (!settings.selfManaged().enabled()) {
+        if (!settings.selfManagedMode()) {
             // another party (cert-manager) provides the certificate: nothing to bootstrap
-            err.println("tls-bootstrap: injector.tls.self-managed.enabled is false; nothing to do");
+            err.println("tls-bootstrap: injector.tls.mode is " + settings.mode() + ", not self-managed; nothing to do");
             err.flush();
             return 0;
         }

@@ -54,7 +54,7 @@ public class TlsMonitor {
     private io.fabric8.kubernetes.client.Watch watch;
 
     void onStart(@Observes StartupEvent event) {
-        if (!settings.required() && !settings.selfManaged().enabled()) {
+        if (!settings.required() && !settings.selfManagedMode()) {
             return;
         }
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -62,7 +62,7 @@ public class TlsMonitor {
             thread.setDaemon(true);
             return thread;
         });
-        if (settings.selfManaged().enabled()) {
+        if (settings.selfManagedMode()) {
             bootstrap = new TlsBootstrap(clients.get(), new CertificateAuthority(Clock.systemUTC(), new SecureRandom()),
                     Clock.systemUTC(), TlsSettings.options(settings.selfManaged()));
             watchWebhookConfiguration();
@@ -96,7 +96,7 @@ public class TlsMonitor {
     synchronized void check() {
         TlsStatus next;
         try {
-            next = settings.selfManaged().enabled() ? checkSelfManaged() : checkFile();
+            next = settings.selfManagedMode() ? checkSelfManaged() : checkFile();
         } catch (RuntimeException | IOException e) {
             next = new TlsStatus(status.get().notAfter(), status.get().trusted(), oneLine(e.getMessage()));
         }
@@ -146,7 +146,7 @@ public class TlsMonitor {
     }
 
     public boolean enabled() {
-        return settings.required() || settings.selfManaged().enabled();
+        return settings.required() || settings.selfManagedMode();
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -20,20 +20,29 @@ public interface TlsSettings {
     @WithName("certificate-file")
     Optional<Path> certificateFile();
 
+    /**
+     * Who provides the serving certificate: {@code none} (nobody: plain HTTP, or a file given by other means),
+     * {@code self-managed} (this injector: a CA and certificate in a Secret, the CA in the caBundle; the manifests'
+     * default), {@code external} (cert-manager or another issuer writes the mounted files and the caBundle).
+     */
+    @WithDefault("none")
+    TlsMode mode();
+
+    /** Who provides the serving certificate. */
+    enum TlsMode {
+        NONE, SELF_MANAGED, EXTERNAL
+    }
+
     /** How often the certificate, the caBundle and the renewal date are checked. */
     @WithName("check-interval")
     @WithDefault("1m")
     Duration checkInterval();
 
-    /** Self-managed TLS: a CA and serving certificate kept in a Secret, and the CA written into the caBundle. */
+    /** Self-managed TLS ({@code mode=self-managed}): where the CA, the certificate and the caBundle are kept. */
     @WithName("self-managed")
     SelfManaged selfManaged();
 
     interface SelfManaged {
-
-        /** Keep the caBundle and the certificate current from this instance (the manifests' default mode). */
-        @WithDefault("false")
-        boolean enabled();
 
         /** The injector's namespace, where its Secret and Service are. */
         @WithDefault("istio-system")
@@ -70,6 +79,10 @@ public interface TlsSettings {
         @WithName("renew-before")
         @WithDefault("30d")
         Duration renewBefore();
+    }
+
+    default boolean selfManagedMode() {
+        return mode() == TlsMode.SELF_MANAGED;
     }
 
     static TlsBootstrap.Options options(SelfManaged s) {

@@ -168,6 +168,10 @@ class ManifestsIT {
         assertEquals("/q/health/live", main.getLivenessProbe().getHttpGet().getPath());
         assertEquals("/q/health/started", main.getStartupProbe().getHttpGet().getPath());
         assertEquals(List.of("tls-bootstrap"), pod.getInitContainers().get(0).getArgs());
+        for (Container c : all) {
+            assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("INJECTOR_TLS_MODE")
+                    && e.getValue().equals("self-managed")), c.getName() + ": self-managed TLS by default");
+        }
         PodDisruptionBudget pdb = one(PodDisruptionBudget.class, "sidecar-injector");
         assertTrue(deployment.getSpec().getTemplate().getMetadata().getLabels().entrySet()
                 .containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet()));
@@ -202,6 +206,20 @@ class ManifestsIT {
                 Optional.of(new ConfigDocuments.Document("configmap config", map.getData().get("config"))),
                 Optional.of(new ConfigDocuments.Document("configmap mesh", map.getData().get("mesh"))));
         assertEquals(ConfigDocuments.defaults(), loaded);
+    }
+
+    @Test
+    void theHelmChartDrivesBothContainersTlsModeFromOneValue() throws Exception {
+        String deployment = Files.readString(
+                Path.of("target/helm/kubernetes/sidecar-injector/templates/deployment.yaml"));
+        assertEquals(2, deployment.split("\\{\\{ \\.Values\\.app\\.envs\\.INJECTOR_TLS_MODE \\| quote }}", -1).length - 1,
+                deployment);
+        String values = Files.readString(Path.of("target/helm/kubernetes/sidecar-injector/values.yaml"));
+        assertTrue(values.contains("INJECTOR_TLS_MODE: self-managed"), values);
+        String webhook = Files.readString(
+                Path.of("target/helm/kubernetes/sidecar-injector/templates/mutatingwebhookconfiguration.yaml"));
+        assertTrue(webhook.contains("{{ .Values.app.webhook.failurePolicy }}")
+                && webhook.contains("{{ .Values.app.webhook.timeoutSeconds }}"), webhook);
     }
 
     @Test

@@ -50,7 +50,7 @@ class TlsMonitorTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("injector.tls.required", "true",
                     "injector.tls.check-interval", "200ms",
-                    "injector.tls.self-managed.enabled", "true",
+                    "injector.tls.mode", "self-managed",
                     "injector.tls.self-managed.namespace", "monitor-ns",
                     "injector.tls.self-managed.webhook-configuration", "monitor-test",
                     "injector.tls.self-managed.directory", DIR.toString());
