@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.config.Mappers;
-import io.sidecarinjector.overrides.Values;
+import io.sidecarinjector.config.Messages;
 
 /** Reads an AdmissionReview (v1 or v1beta1) for a pod, and says precisely what is wrong with one that is not. */
 public final class AdmissionReviewReader {
@@ -121,7 +121,7 @@ public final class AdmissionReviewReader {
         if (value == null || value.isNull()) {
             return "(none)";
         }
-        return value.isTextual() ? "'" + Values.shown(value.asText()) + "'" : Values.shown(value.toString());
+        return value.isTextual() ? "'" + Messages.shown(value.asText()) + "'" : Messages.shown(value.toString());
     }
 
     private static String at(JsonProcessingException e) {
@@ -133,8 +133,8 @@ public final class AdmissionReviewReader {
         if (message == null) {
             return "";
         }
-        String line = message.replaceAll("\\s*\\R\\s*", " ")
-                .replace("Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ", "").trim();
+        String line = Messages.oneLine(message)
+                .replace("Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ", "");
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 }

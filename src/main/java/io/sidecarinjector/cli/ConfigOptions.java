@@ -12,6 +12,7 @@ import io.quarkus.qute.Engine;
 import io.sidecarinjector.config.ConfigDocuments;
 import io.sidecarinjector.config.ConfigFiles;
 import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.config.Messages;
 import io.sidecarinjector.inject.InjectorSnapshot;
 import io.sidecarinjector.inject.SnapshotFactory;
 import picocli.CommandLine.Option;
@@ -61,7 +62,7 @@ public class ConfigOptions {
             map = client.configMaps().inNamespace(injectorNamespace).withName(configMap).get();
         } catch (KubernetesClientException e) {
             throw new CliException("cannot read ConfigMap " + injectorNamespace + "/" + configMap + ": "
-                    + YamlDocuments.oneLine(e.getMessage()), e);
+                    + Messages.oneLine(e.getMessage()), e);
         }
         if (map == null) {
             throw new CliException("ConfigMap " + injectorNamespace + "/" + configMap + " not found");

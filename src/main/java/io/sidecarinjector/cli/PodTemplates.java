@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.config.Messages;
 
 /**
  * Finds the pod (template) in a workload document, hands it to a visitor as a Pod, and puts the visitor's pod back.
@@ -104,7 +105,7 @@ final class PodTemplates {
             return Mappers.JSON.treeToValue(tree, Pod.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new CliException(name + ": the pod template is not a valid pod: "
-                    + YamlDocuments.oneLine(e.getMessage()), e);
+                    + Messages.oneLine(e.getMessage()), e);
         }
     }
 

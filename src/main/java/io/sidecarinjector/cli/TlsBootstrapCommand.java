@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.sidecarinjector.config.Messages;
 import io.sidecarinjector.tls.CertificateAuthority;
 import io.sidecarinjector.tls.TlsBootstrap;
 import io.sidecarinjector.tls.TlsMaterial;
@@ -68,7 +69,7 @@ public class TlsBootstrapCommand implements Callable<Integer> {
                 err.flush();
                 return 0;
             } catch (KubernetesClientException | IllegalStateException | IOException e) {
-                String error = YamlDocuments.oneLine(e.getMessage());
+                String error = Messages.oneLine(e.getMessage());
                 if (!error.equals(lastError)) {
                     err.println("tls-bootstrap: " + error + " (retrying)");
                     err.flush();

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.qute.Engine;
+import io.sidecarinjector.config.Messages;
 import io.sidecarinjector.inject.InjectorSnapshot;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -47,7 +48,7 @@ abstract class WorkloadCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return 1;
         } catch (IOException e) {
-            err.println("error: " + YamlDocuments.oneLine(e.getMessage()));
+            err.println("error: " + Messages.oneLine(e.getMessage()));
             return 1;
         } finally {
             out.flush();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 
 import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.config.Messages;
 
 /** Multi-document YAML in and out, document order kept. */
 final class YamlDocuments {
@@ -32,7 +33,7 @@ final class YamlDocuments {
                 } catch (JsonProcessingException e) {
                     String line = e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr();
                     throw new CliException(source + ": document " + number + line + ": YAML does not parse: "
-                            + oneLine(e.getOriginalMessage()), e);
+                            + Messages.oneLine(e.getOriginalMessage()), e);
                 }
                 if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
                     documents.add(doc);
@@ -42,9 +43,9 @@ final class YamlDocuments {
             if (e instanceof JsonProcessingException jpe) {
                 String line = jpe.getLocation() == null ? "" : ", line " + jpe.getLocation().getLineNr();
                 throw new CliException(source + ": document " + number + line + ": YAML does not parse: "
-                        + oneLine(jpe.getOriginalMessage()), e);
+                        + Messages.oneLine(jpe.getOriginalMessage()), e);
             }
-            throw new CliException(source + ": " + oneLine(e.getMessage()), e);
+            throw new CliException(source + ": " + Messages.oneLine(e.getMessage()), e);
         }
         return documents;
     }
@@ -62,9 +63,5 @@ final class YamlDocuments {
             }
         }
         return out.toString();
-    }
-
-    static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 }

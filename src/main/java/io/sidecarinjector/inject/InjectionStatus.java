@@ -19,7 +19,7 @@ import io.sidecarinjector.config.Mappers;
 public record InjectionStatus(List<String> initContainers, List<String> containers, List<String> volumes,
         List<String> imagePullSecrets, String revision) {
 
-    public static final String ANNOTATION = "sidecar.istio.io/status";
+    public static final String ANNOTATION = io.sidecarinjector.overrides.Annotations.STATUS;
 
     public InjectionStatus {
         initContainers = initContainers == null ? List.of() : List.copyOf(initContainers);

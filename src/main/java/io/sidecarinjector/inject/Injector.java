@@ -20,7 +20,7 @@ import io.sidecarinjector.merge.PodMerger;
 import io.sidecarinjector.overrides.PodOverrides;
 import io.sidecarinjector.overrides.PodOverridesParser;
 import io.sidecarinjector.overrides.PodRejectedException;
-import io.sidecarinjector.overrides.Values;
+import io.sidecarinjector.config.Messages;
 import io.sidecarinjector.probe.ProbeRewriter;
 import io.sidecarinjector.policy.Decision;
 import io.sidecarinjector.render.InjectionTemplate;
@@ -84,7 +84,7 @@ public final class Injector {
         List<InjectionTemplate> templates = new ArrayList<>();
         for (String name : names) {
             templates.add(snapshot.templates().get(name).orElseThrow(() -> new PodRejectedException(
-                    "annotation " + TEMPLATES_ANNOTATION + " names unknown template \"" + Values.shown(name) + "\" (known: "
+                    "annotation " + TEMPLATES_ANNOTATION + " names unknown template \"" + Messages.shown(name) + "\" (known: "
                             + String.join(", ", snapshot.templates().names().stream().sorted().toList()) + ")")));
         }
         return templates;

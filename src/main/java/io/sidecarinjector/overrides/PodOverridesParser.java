@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.config.Messages;
 
 /**
  * Reads and validates a pod's injection annotations. An invalid value rejects the pod with a message that names
@@ -87,7 +88,7 @@ public final class PodOverridesParser {
         try {
             tree = Mappers.YAML.readTree(text.get());
         } catch (JsonProcessingException e) {
-            throw r.invalid(Annotations.PROXY_CONFIG, text.get(), "not valid YAML (" + oneLine(e.getOriginalMessage()) + ")");
+            throw r.invalid(Annotations.PROXY_CONFIG, text.get(), "not valid YAML (" + Messages.oneLine(e.getOriginalMessage()) + ")");
         }
         if (tree == null || tree.isNull() || tree.isMissingNode()) {
             return new ProxyConfigOverride(Optional.empty(), Optional.empty(), Optional.empty());
@@ -123,10 +124,6 @@ public final class PodOverridesParser {
         return new ProxyConfigOverride(hold, concurrency, drain);
     }
 
-    static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
-    }
-
     /** Typed readers of annotation values; each failure names the annotation and the value. */
     private static final class Reader {
         private final Map<String, String> annotations;
@@ -147,7 +144,7 @@ public final class PodOverridesParser {
         }
 
         PodRejectedException invalid(String key, String value, String why) {
-            return new PodRejectedException("annotation " + key + "=\"" + Values.shown(value) + "\" is invalid: " + why);
+            return new PodRejectedException("annotation " + key + "=\"" + Messages.shown(value) + "\" is invalid: " + why);
         }
 
         String matching(String key, String value, Pattern pattern, String what) {
@@ -197,31 +194,30 @@ public final class PodOverridesParser {
         }
 
         String ports(String key, String value, boolean allowStar) {
-            String trimmed = value.trim();
-            if (trimmed.isEmpty() || (allowStar && trimmed.equals("*"))) {
-                return trimmed;
-            }
-            List<String> ports = new ArrayList<>();
-            for (String part : trimmed.split(",")) {
-                ports.add(String.valueOf(port(key, part, 1)));
-            }
-            return String.join(",", ports);
+            return list(value, allowStar, part -> String.valueOf(port(key, part, 1)));
         }
 
         String cidrs(String key, String value, boolean allowStar) {
+            return list(value, allowStar, part -> {
+                String cidr = part.trim();
+                if (!Cidr.isValid(cidr)) {
+                    throw invalid(key, value, "'" + Messages.shown(cidr) + "' is not a CIDR such as 10.0.0.0/8");
+                }
+                return cidr;
+            });
+        }
+
+        /** A comma-separated list, each item checked and normalised; empty or (where allowed) {@code *} as it is. */
+        private static String list(String value, boolean allowStar, java.util.function.UnaryOperator<String> item) {
             String trimmed = value.trim();
             if (trimmed.isEmpty() || (allowStar && trimmed.equals("*"))) {
                 return trimmed;
             }
-            List<String> cidrs = new ArrayList<>();
+            List<String> items = new ArrayList<>();
             for (String part : trimmed.split(",")) {
-                String cidr = part.trim();
-                if (!Cidr.isValid(cidr)) {
-                    throw invalid(key, value, "'" + Values.shown(cidr) + "' is not a CIDR such as 10.0.0.0/8");
-                }
-                cidrs.add(cidr);
+                items.add(item.apply(part));
             }
-            return String.join(",", cidrs);
+            return String.join(",", items);
         }
 
         <T> List<T> namedJson(String key, Class<T> type, java.util.function.BiConsumer<String, T> naming) {
@@ -233,7 +229,7 @@ public final class PodOverridesParser {
             try {
                 tree = Mappers.JSON.readTree(text.get());
             } catch (JsonProcessingException e) {
-                throw invalid(key, text.get(), "not valid JSON (" + oneLine(e.getOriginalMessage()) + ")");
+                throw invalid(key, text.get(), "not valid JSON (" + Messages.oneLine(e.getOriginalMessage()) + ")");
             }
             if (!(tree instanceof ObjectNode byName)) {
                 throw invalid(key, text.get(), "expected a JSON object of name: definition");
@@ -243,15 +239,15 @@ public final class PodOverridesParser {
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 if (!field.getValue().isObject()) {
-                    throw invalid(key, text.get(), "the definition of '" + Values.shown(field.getKey()) + "' is not an object");
+                    throw invalid(key, text.get(), "the definition of '" + Messages.shown(field.getKey()) + "' is not an object");
                 }
                 try {
                     T item = Mappers.JSON.treeToValue(field.getValue(), type);
                     naming.accept(field.getKey(), item);
                     items.add(item);
                 } catch (JsonProcessingException | IllegalArgumentException e) {
-                    throw invalid(key, text.get(), "'" + Values.shown(field.getKey()) + "' is not a valid "
-                            + type.getSimpleName() + " (" + oneLine(e.getMessage()) + ")");
+                    throw invalid(key, text.get(), "'" + Messages.shown(field.getKey()) + "' is not a valid "
+                            + type.getSimpleName() + " (" + Messages.oneLine(e.getMessage()) + ")");
                 }
             }
             return items;

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.config.InjectionConfig;
-import io.sidecarinjector.overrides.Values;
+import io.sidecarinjector.config.Messages;
 
 /**
  * Istio's injection rules, in Istio's order of precedence: host network, ignored namespace, the pod's explicit
@@ -21,7 +21,7 @@ import io.sidecarinjector.overrides.Values;
 public final class InjectionPolicy {
 
     /** The per-pod override, read as a label first and then as an annotation. */
-    public static final String INJECT_KEY = "sidecar.istio.io/inject";
+    public static final String INJECT_KEY = io.sidecarinjector.overrides.Annotations.INJECT;
 
     private static final Logger LOG = Logger.getLogger(InjectionPolicy.class);
 
@@ -125,7 +125,7 @@ public final class InjectionPolicy {
             case "true" -> Optional.of(new ExplicitChoice(source, true));
             case "false" -> Optional.of(new ExplicitChoice(source, false));
             default -> {
-                warnings.add("pod " + source + " " + INJECT_KEY + "='" + Values.shown(value)
+                warnings.add("pod " + source + " " + INJECT_KEY + "='" + Messages.shown(value)
                         + "' is ignored: only \"true\" and \"false\" are accepted");
                 yield Optional.empty();
             }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.config.Messages;
 
 /**
  * Renders templates and reads what they print as partial pods. A template's output depends on its values only,
@@ -84,7 +85,7 @@ public final class FragmentRenderer {
             return Mappers.JSON.valueToTree(Mappers.YAML.treeToValue(object, Pod.class));
         } catch (JsonProcessingException e) {
             throw new RenderException("template '" + templateName + "' rendered something that is not a pod: "
-                    + TemplateCatalog.oneLine(e.getOriginalMessage()), e);
+                    + Messages.oneLine(e.getOriginalMessage()), e);
         }
     }
 }

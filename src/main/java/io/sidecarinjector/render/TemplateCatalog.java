@@ -9,6 +9,7 @@ import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateException;
 import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.config.Messages;
 
 /**
  * The templates by name: the built-in ones, replaced or extended by those of the injection config. Templates from
@@ -53,12 +54,8 @@ public final class TemplateCatalog {
             Template template = engine.parse(text, null, "config-template-" + name);
             return new Configured(name, template);
         } catch (TemplateException e) {
-            throw new InvalidConfigException("template '" + name + "' does not compile: " + oneLine(e.getMessage()), e);
+            throw new InvalidConfigException("template '" + name + "' does not compile: " + Messages.oneLine(e.getMessage()), e);
         }
-    }
-
-    static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 
     private record Builtin(String name, boolean initContainer) implements InjectionTemplate {
@@ -67,7 +64,7 @@ public final class TemplateCatalog {
             try {
                 return BuiltinTemplates.sidecar(values, initContainer).render();
             } catch (TemplateException e) {
-                throw new RenderException("built-in template '" + name + "' failed: " + oneLine(e.getMessage()), e);
+                throw new RenderException("built-in template '" + name + "' failed: " + Messages.oneLine(e.getMessage()), e);
             }
         }
     }
@@ -78,7 +75,7 @@ public final class TemplateCatalog {
             try {
                 return template.data("v", values).render();
             } catch (TemplateException e) {
-                throw new RenderException("template '" + name + "' failed: " + oneLine(e.getMessage()), e);
+                throw new RenderException("template '" + name + "' failed: " + Messages.oneLine(e.getMessage()), e);
             }
         }
     }

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.sidecarinjector.config.Messages;
 import io.sidecarinjector.metrics.InjectorMetrics;
 
 /**
@@ -98,7 +99,8 @@ public class TlsMonitor {
         try {
             next = settings.selfManagedMode() ? checkSelfManaged() : checkFile();
         } catch (RuntimeException | IOException e) {
-            next = new TlsStatus(status.get().notAfter(), status.get().trusted(), oneLine(e.getMessage()));
+            next = new TlsStatus(status.get().notAfter(), status.get().trusted(),
+                    e.getMessage() == null ? e.toString() : Messages.oneLine(e.getMessage()));
         }
         TlsStatus previous = status.getAndSet(next);
         metrics.certificateExpiry(next.notAfter());
@@ -132,12 +134,10 @@ public class TlsMonitor {
         if (!Files.exists(served) || !Files.readString(served, StandardCharsets.US_ASCII).equals(material.certificate())) {
             material.writeTo(directory); // renewed: the TLS registry reloads the files
         }
+        // returns only once every webhook's caBundle holds the CA (it throws otherwise)
         bootstrap.ensureCaBundle(material);
-        MutatingWebhookConfiguration config = clients.get().admissionRegistration().v1()
-                .mutatingWebhookConfigurations().withName(settings.selfManaged().webhookConfiguration()).get();
-        boolean trusted = config != null && TlsBootstrap.trusts(config, material);
         Instant notAfter = Pem.certificate(material.certificate()).getNotAfter().toInstant();
-        return new TlsStatus(notAfter, trusted, trusted ? null : "the webhook's caBundle does not trust the certificate");
+        return new TlsStatus(notAfter, true, null);
     }
 
     /** The last check's outcome. */
@@ -156,9 +156,5 @@ public class TlsMonitor {
         if (executor != null) {
             executor.shutdownNow();
         }
-    }
-
-    private static String oneLine(String message) {
-        return message == null ? "unknown error" : message.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 }

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.sidecarinjector.config.Messages;
+
 class PodOverridesParserTest {
 
     @ParameterizedTest(name = "{0}={1}")
@@ -49,7 +51,7 @@ class PodOverridesParserTest {
         PodRejectedException e = assertThrows(PodRejectedException.class,
                 () -> PodOverridesParser.parse(Map.of(annotation, value)));
         assertTrue(e.getMessage().startsWith("annotation " + annotation + "=\""), e.getMessage());
-        assertTrue(e.getMessage().contains(Values.shown(value)), e.getMessage());
+        assertTrue(e.getMessage().contains(Messages.shown(value)), e.getMessage());
     }
 
     @Test

@@ -1,11 +1,17 @@
-package io.sidecarinjector.overrides;
+package io.sidecarinjector.config;
 
-/** How a value from a pod is quoted in a message: on one line, escaped, and cut short. */
-public final class Values {
+/** Messages on one line: how a value from a pod is quoted, and how a library's message is folded. */
+public final class Messages {
 
-    private Values() {
+    private Messages() {
     }
 
+    /** A message folded onto one line; empty for none. */
+    public static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    /** A value from a pod as a message quotes it: on one line, escaped, and cut short. */
     public static String shown(String value) {
         StringBuilder escaped = new StringBuilder();
         for (char c : value.toCharArray()) {
