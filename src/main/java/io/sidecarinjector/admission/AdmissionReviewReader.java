@@ -4,93 +4,43 @@ import java.io.IOException;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.config.Mappers;
 import io.sidecarinjector.config.Messages;
 
-/** Reads an AdmissionReview (v1 or v1beta1) for a pod, and says precisely what is wrong with one that is not. */
+/**
+ * Reads an AdmissionReview (v1 or v1beta1) for a pod, and says precisely what is wrong with one that is not.
+ * The body is read once as a stream of tokens: every byte of it is checked (syntax, duplicate keys, nesting
+ * depth, nothing after the review) while only the few fields that the answer depends on are kept, and the pod
+ * is located rather than built.
+ */
 public final class AdmissionReviewReader {
 
     public static final String V1 = "admission.k8s.io/v1";
     public static final String V1BETA1 = "admission.k8s.io/v1beta1";
     private static final Set<String> VERSIONS = Set.of(V1, V1BETA1);
-    /** Anything after the review (a second document, garbage) is an error, not silently ignored. */
-    private static final ObjectReader READER = Mappers.JSON.reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private AdmissionReviewReader() {
     }
 
+    /** Reads the review and the pod in it. */
     public static PodAdmissionRequest read(byte[] body) throws InvalidAdmissionReviewException {
-        try {
-            return parseReview(body);
-        } catch (RuntimeException e) {
-            // a body that trips over a case this reader did not foresee is still the caller's bad input
-            throw new InvalidAdmissionReviewException("request could not be read: " + oneLine(e.toString()), e);
-        }
+        return scan(body).bind();
     }
 
-    private static PodAdmissionRequest parseReview(byte[] body) throws InvalidAdmissionReviewException {
+    /** Checks the review and locates the pod in it, without reading the pod into the model. */
+    public static ReviewEnvelope scan(byte[] body) throws InvalidAdmissionReviewException {
         if (body == null || body.length == 0) {
             throw new InvalidAdmissionReviewException("empty body: expected an AdmissionReview");
         }
-        JsonNode root = parse(body);
-        if (!root.isObject()) {
-            throw new InvalidAdmissionReviewException("body is a JSON " + root.getNodeType().name().toLowerCase()
-                    + ", expected an AdmissionReview object");
-        }
-        String apiVersion = text(root, "apiVersion");
-        if (apiVersion == null || !VERSIONS.contains(apiVersion)) {
-            throw new InvalidAdmissionReviewException("apiVersion " + describe(root.get("apiVersion"))
-                    + " is not supported: use admission.k8s.io/v1 or admission.k8s.io/v1beta1");
-        }
-        String kind = text(root, "kind");
-        if (!"AdmissionReview".equals(kind)) {
-            throw new InvalidAdmissionReviewException("kind " + describe(root.get("kind"))
-                    + " is not AdmissionReview");
-        }
-        JsonNode request = root.get("request");
-        if (request == null || !request.isObject()) {
-            throw new InvalidAdmissionReviewException("AdmissionReview has no request object");
-        }
-        String uid = text(request, "uid");
-        if (uid == null || uid.isEmpty()) {
-            throw new InvalidAdmissionReviewException("request.uid is missing or not a string");
-        }
-        JsonNode object = request.get("object");
-        if (object == null || !object.isObject()) {
-            throw new InvalidAdmissionReviewException("request.object is missing or not an object");
-        }
-        String objectKind = text(object, "kind");
-        String requestKind = request.path("kind").isObject() ? text(request.get("kind"), "kind") : null;
-        String effectiveKind = objectKind != null ? objectKind : requestKind;
-        if (!"Pod".equals(effectiveKind)) {
-            throw new InvalidAdmissionReviewException("request.object is a " + describe(effectiveKind == null ? null
-                    : Mappers.JSON.getNodeFactory().textNode(effectiveKind)) + ", not a Pod");
-        }
-        String namespace = text(request, "namespace");
-        String operation = text(request, "operation");
-        Pod pod = toPod(object);
-        if (namespace == null && pod.getMetadata() != null) {
-            namespace = pod.getMetadata().getNamespace();
-        }
-        return new PodAdmissionRequest(apiVersion, uid, namespace == null ? "" : namespace,
-                operation == null ? "CREATE" : operation, pod);
-    }
-
-    private static JsonNode parse(byte[] body) throws InvalidAdmissionReviewException {
+        Fields fields;
         try {
-            JsonNode root = READER.readTree(body);
-            if (root == null || root.isMissingNode()) {
-                throw new InvalidAdmissionReviewException("body holds no JSON value: expected an AdmissionReview");
-            }
-            return root;
+            fields = tokens(body);
         } catch (StreamConstraintsException e) {
             throw new InvalidAdmissionReviewException("body is not acceptable JSON: " + oneLine(e.getMessage()), e);
         } catch (JsonParseException e) {
@@ -98,23 +48,196 @@ public final class AdmissionReviewReader {
                     + oneLine(e.getOriginalMessage()), e);
         } catch (JsonProcessingException e) {
             throw new InvalidAdmissionReviewException("body is not valid JSON: " + oneLine(e.getOriginalMessage()), e);
-        } catch (IOException e) {
-            throw new InvalidAdmissionReviewException("body could not be read: " + oneLine(e.getMessage()), e);
+        } catch (IOException | RuntimeException e) {
+            // a body that trips over a case this reader did not foresee is still the caller's bad input
+            throw new InvalidAdmissionReviewException("body could not be read: " + oneLine(e.toString()), e);
+        }
+        return envelope(body, fields);
+    }
+
+    /** What the token pass keeps. Field values are kept as small trees, so that a wrong one can be shown. */
+    private static final class Fields {
+        JsonToken root;
+        JsonNode apiVersion;
+        JsonNode kind;
+        JsonToken request;
+        JsonNode uid;
+        JsonNode namespace;
+        JsonNode operation;
+        JsonNode requestKind;
+        JsonToken object;
+        int objectStart;
+        int objectEnd;
+        JsonNode objectKind;
+        JsonNode podName;
+        JsonNode podGenerateName;
+        JsonNode podNamespace;
+    }
+
+    private static Fields tokens(byte[] body) throws IOException {
+        Fields f = new Fields();
+        try (JsonParser p = Mappers.JSON.createParser(body)) {
+            f.root = p.nextToken();
+            if (f.root == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (name) {
+                        case "apiVersion" -> f.apiVersion = p.readValueAsTree();
+                        case "kind" -> f.kind = p.readValueAsTree();
+                        case "request" -> {
+                            f.request = value;
+                            if (value == JsonToken.START_OBJECT) {
+                                request(p, body, f);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                        default -> p.skipChildren();
+                    }
+                }
+            } else if (f.root != null) {
+                p.skipChildren();
+            }
+            if (f.root != null && p.nextToken() != null) {
+                throw new JsonParseException(p, "unexpected content after the AdmissionReview (a second value?)");
+            }
+        }
+        return f;
+    }
+
+    private static void request(JsonParser p, byte[] body, Fields f) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "uid" -> f.uid = p.readValueAsTree();
+                case "namespace" -> f.namespace = p.readValueAsTree();
+                case "operation" -> f.operation = p.readValueAsTree();
+                case "kind" -> {
+                    if (value == JsonToken.START_OBJECT) {
+                        f.requestKind = field(p, "kind");
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                case "object" -> {
+                    f.object = value;
+                    if (value == JsonToken.START_OBJECT) {
+                        f.objectStart = (int) p.currentTokenLocation().getByteOffset();
+                        object(p, f);
+                        f.objectEnd = (int) p.currentTokenLocation().getByteOffset() + 1;
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                default -> p.skipChildren();
+            }
         }
     }
 
-    private static Pod toPod(JsonNode object) throws InvalidAdmissionReviewException {
-        try {
-            return Mappers.JSON.treeToValue(object, Pod.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-            throw new InvalidAdmissionReviewException("request.object is not a valid Pod: " + oneLine(message), e);
+    private static void object(JsonParser p, Fields f) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if (name.equals("kind")) {
+                f.objectKind = p.readValueAsTree();
+            } else if (name.equals("metadata") && value == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    p.nextToken();
+                    switch (field) {
+                        case "name" -> f.podName = p.readValueAsTree();
+                        case "generateName" -> f.podGenerateName = p.readValueAsTree();
+                        case "namespace" -> f.podNamespace = p.readValueAsTree();
+                        default -> p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
         }
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
+    /** One field of the object the parser is at; the rest of the object is skipped. */
+    private static JsonNode field(JsonParser p, String wanted) throws IOException {
+        JsonNode found = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            if (name.equals(wanted)) {
+                found = p.readValueAsTree();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return found;
+    }
+
+    private static ReviewEnvelope envelope(byte[] body, Fields f) throws InvalidAdmissionReviewException {
+        if (f.root == null) {
+            throw new InvalidAdmissionReviewException("body holds no JSON value: expected an AdmissionReview");
+        }
+        if (f.root != JsonToken.START_OBJECT) {
+            throw new InvalidAdmissionReviewException("body is a JSON " + typeName(f.root)
+                    + ", expected an AdmissionReview object");
+        }
+        String apiVersion = text(f.apiVersion);
+        if (apiVersion == null || !VERSIONS.contains(apiVersion)) {
+            throw new InvalidAdmissionReviewException("apiVersion " + describe(f.apiVersion)
+                    + " is not supported: use admission.k8s.io/v1 or admission.k8s.io/v1beta1");
+        }
+        if (!"AdmissionReview".equals(text(f.kind))) {
+            throw new InvalidAdmissionReviewException("kind " + describe(f.kind) + " is not AdmissionReview");
+        }
+        if (f.request != JsonToken.START_OBJECT) {
+            throw new InvalidAdmissionReviewException("AdmissionReview has no request object");
+        }
+        String uid = text(f.uid);
+        if (uid == null || uid.isEmpty()) {
+            throw new InvalidAdmissionReviewException("request.uid is missing or not a string");
+        }
+        if (f.object != JsonToken.START_OBJECT) {
+            throw new InvalidAdmissionReviewException("request.object is missing or not an object");
+        }
+        String objectKind = text(f.objectKind);
+        String effectiveKind = objectKind != null ? objectKind : text(f.requestKind);
+        if (!"Pod".equals(effectiveKind)) {
+            throw new InvalidAdmissionReviewException("request.object is a " + describe(effectiveKind == null ? null
+                    : Mappers.JSON.getNodeFactory().textNode(effectiveKind)) + ", not a Pod");
+        }
+        String namespace = text(f.namespace);
+        if (namespace == null) {
+            namespace = scalar(f.podNamespace);
+        }
+        String operation = text(f.operation);
+        String podName = scalar(f.podName);
+        if (podName == null) {
+            podName = scalar(f.podGenerateName);
+        }
+        return new ReviewEnvelope(apiVersion, uid, namespace == null ? "" : namespace,
+                operation == null ? "CREATE" : operation, podName == null ? "" : podName, body, f.objectStart,
+                f.objectEnd - f.objectStart);
+    }
+
+    private static String typeName(JsonToken token) {
+        return switch (token) {
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name().toLowerCase();
+        };
+    }
+
+    private static String text(JsonNode value) {
         return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    /** A scalar as the model reads it into a string field (a number becomes its digits). */
+    private static String scalar(JsonNode value) {
+        return value != null && value.isValueNode() && !value.isNull() ? value.asText() : null;
     }
 
     private static String describe(JsonNode value) {

@@ -9,6 +9,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.sidecarinjector.tls.TlsSettings;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -26,19 +29,42 @@ public class InjectResource {
     @Inject
     TlsSettings tls;
 
+    /**
+     * Runs on the event loop: an answer already known (a replica of a pod seen before) or a bad body is answered
+     * there at once; injecting a pod is left to a worker thread, so that a large pod never holds up the loop.
+     */
     @POST
+    @NonBlocking
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response inject(byte[] body, @Context HttpServerRequest request) {
+    public Uni<Response> inject(byte[] body, @Context HttpServerRequest request) {
         if (tls.required() && !request.isSSL()) {
             // health and metrics share the plain port; pod specs must not travel over it
-            return Response.status(Response.Status.FORBIDDEN).type(MediaType.TEXT_PLAIN_TYPE)
-                    .entity("/inject is served over HTTPS only\n").build();
+            return Uni.createFrom().item(Response.status(Response.Status.FORBIDDEN).type(MediaType.TEXT_PLAIN_TYPE)
+                    .entity("/inject is served over HTTPS only\n").build());
         }
         try {
-            return Response.ok(handler.handle(body), MediaType.APPLICATION_JSON_TYPE).build();
+            byte[] known = handler.known(body);
+            if (known != null) {
+                return Uni.createFrom().item(ok(known));
+            }
         } catch (InvalidAdmissionReviewException e) {
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE)
-                    .entity(e.getMessage().replaceAll("\\R", " ") + "\n").build();
+            return Uni.createFrom().item(badRequest(e));
         }
+        return Uni.createFrom().item(() -> {
+            try {
+                return ok(handler.handle(body));
+            } catch (InvalidAdmissionReviewException e) {
+                return badRequest(e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private static Response ok(byte[] review) {
+        return Response.ok(review, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static Response badRequest(InvalidAdmissionReviewException e) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE)
+                .entity(e.getMessage().replaceAll("\\R", " ") + "\n").build();
     }
 }

@@ -27,4 +27,13 @@ public interface InjectorSettings {
     @WithName("reload.interval")
     @WithDefault("1s")
     Duration reloadInterval();
+
+    /**
+     * Bytes kept for answers already given with the configuration in service (pod and answer, least recently used
+     * first out): the replicas of a workload arrive as the same pod and get the answer of the first without a
+     * second injection. 0 turns this off.
+     */
+    @WithName("answer-cache.max-bytes")
+    @WithDefault("2097152")
+    long answerCacheMaxBytes();
 }

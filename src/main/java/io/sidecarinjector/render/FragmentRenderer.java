@@ -1,15 +1,14 @@
 package io.sidecarinjector.render;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.sidecarinjector.cache.LruCache;
 import io.sidecarinjector.config.Mappers;
 import io.sidecarinjector.config.Messages;
 
@@ -24,16 +23,11 @@ public final class FragmentRenderer {
     private record Key(String template, TemplateValues values) {
     }
 
-    private final Map<Key, ObjectNode> parsed;
+    private final LruCache<Key, ObjectNode> parsed;
 
     /** @param capacity how many distinct fragments are kept */
     public FragmentRenderer(int capacity) {
-        this.parsed = new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, ObjectNode> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.parsed = LruCache.ofEntries(capacity);
     }
 
     /**
@@ -50,16 +44,12 @@ public final class FragmentRenderer {
 
     private ObjectNode fragment(InjectionTemplate template, TemplateValues values) {
         Key key = new Key(template.name(), values);
-        synchronized (parsed) {
-            ObjectNode cached = parsed.get(key);
-            if (cached != null) {
-                return cached;
-            }
+        ObjectNode cached = parsed.get(key);
+        if (cached != null) {
+            return cached;
         }
         ObjectNode fragment = parse(template.name(), template.render(values));
-        synchronized (parsed) {
-            parsed.put(key, fragment);
-        }
+        parsed.put(key, fragment);
         return fragment;
     }
 

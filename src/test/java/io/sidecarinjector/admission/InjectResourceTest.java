@@ -128,6 +128,42 @@ class InjectResourceTest {
     }
 
     @Test
+    void replicasOfOnePodGetTheSameAnswerEachWithItsOwnUidAndAreEachCounted() {
+        Pod replica = new PodBuilder().withNewMetadata().withGenerateName("replica-").endMetadata().withNewSpec()
+                .addNewContainer().withName("web").withImage("web").endContainer().endSpec().build();
+        double requests = metric("sidecar_injection_requests_total");
+        double injected = metric("sidecar_injection_success_total");
+        String oddUid = "u-\"replica\" \u00e9 \\ 2";
+        JsonNode first = post(Reviews.request("u-replica-1", "demo", replica)).get("response");
+        JsonNode second = post(Reviews.request(oddUid, "demo", replica)).get("response");
+        JsonNode beta = post(Reviews.request("admission.k8s.io/v1beta1", "u-replica-3", "demo", replica));
+        assertEquals("u-replica-1", first.path("uid").asText());
+        assertEquals(oddUid, second.path("uid").asText());
+        assertEquals("admission.k8s.io/v1beta1", beta.path("apiVersion").asText());
+        assertEquals("u-replica-3", beta.path("response").path("uid").asText());
+        assertNotNull(first.get("patch"));
+        assertEquals(withoutUid(first), withoutUid(second));
+        assertEquals(withoutUid(first), withoutUid(beta.get("response")));
+        assertEquals(3, metric("sidecar_injection_requests_total") - requests);
+        assertEquals(3, metric("sidecar_injection_success_total") - injected);
+        // the same pod in another namespace is another question
+        JsonNode elsewhere = post(Reviews.request("u-replica-4", "kube-system", replica)).get("response");
+        assertEquals("ignored_namespace", elsewhere.path("auditAnnotations").path("reason").asText());
+    }
+
+    static JsonNode withoutUid(JsonNode response) {
+        ObjectNode copy = response.deepCopy();
+        copy.remove("uid");
+        return copy;
+    }
+
+    static double metric(String name) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void aDryRunIsAnsweredLikeARealRequest() {
         ObjectNode real = Reviews.request("u-6", "demo", pod("dry"));
         ObjectNode dry = real.deepCopy();

@@ -22,6 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.qute.Engine;
+import io.sidecarinjector.admission.AdmissionAnswers;
+import io.sidecarinjector.admission.AdmissionReviewReader;
+import io.sidecarinjector.admission.AdmissionReviewWriter;
+import io.sidecarinjector.admission.PodAdmissionRequest;
 import io.quarkus.qute.ReflectionValueResolver;
 import io.quarkus.qute.ValueResolver;
 import io.sidecarinjector.config.ConfigDocuments;
@@ -48,6 +52,7 @@ import io.sidecarinjector.testing.GoldenFiles;
 public class PipelineBenchmark {
 
     Pod typical;
+    byte[] typicalReview;
     Pod fifty;
     InjectorSnapshot snapshot;
 
@@ -73,6 +78,9 @@ public class PipelineBenchmark {
                 Optional.empty());
         snapshot = SnapshotFactory.build(engine, config);
         typical = GoldenFiles.input("several-containers-with-ports");
+        typicalReview = Mappers.JSON.writeValueAsBytes(Map.of("apiVersion", AdmissionReviewReader.V1,
+                "kind", "AdmissionReview", "request", Map.of("uid", "bench", "namespace", "demo",
+                        "operation", "CREATE", "object", typical)));
         PodBuilder many = new PodBuilder().withNewMetadata().withName("fifty").addToLabels("app", "fifty").endMetadata()
                 .withNewSpec().endSpec();
         for (int i = 0; i < 50; i++) {
@@ -94,6 +102,13 @@ public class PipelineBenchmark {
     @Benchmark
     public Object typicalPod() {
         return PodPatch.diff(typical, Injector.inject(typical, "demo", snapshot).pod());
+    }
+
+    /** The whole answer to one request body, as the endpoint computes it: read, decide to diff, write. */
+    @Benchmark
+    public Object typicalReview() throws Exception {
+        PodAdmissionRequest request = AdmissionReviewReader.read(typicalReview);
+        return AdmissionReviewWriter.write(request.apiVersion(), AdmissionAnswers.answer(request, snapshot));
     }
 
     @Benchmark

@@ -115,6 +115,28 @@ class ConfigReloadTest {
     }
 
     @Test
+    void anAnswerGivenBeforeAReloadIsNotGivenAfterIt() {
+        publish(ReloadProfile.INITIAL_CONFIG, "tag: before\n");
+        awaitTrue(() -> holder.current().orElseThrow().config().mesh().tag().equals("before"), "before");
+        assertTrue(proxyImage(inject(pod())).endsWith(":before"));
+        assertTrue(proxyImage(inject(pod())).endsWith(":before"));
+        publish(ReloadProfile.INITIAL_CONFIG, "tag: after\n");
+        awaitTrue(() -> holder.current().orElseThrow().config().mesh().tag().equals("after"), "after");
+        assertTrue(proxyImage(inject(pod())).endsWith(":after"));
+    }
+
+    static String proxyImage(JsonNode response) {
+        try {
+            Pod injected = Mappers.JSON.treeToValue(PodPatch.apply(
+                    Reviews.patch(Mappers.JSON.createObjectNode().set("response", response)), PodPatch.tree(pod())),
+                    Pod.class);
+            return injected.getSpec().getContainers().get(1).getImage();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void thePolicyOfANewConfigurationDecides() {
         publish("policy: disabled\n", ReloadProfile.INITIAL_MESH);
         awaitTrue(() -> holder.current().orElseThrow().config().injection().policy().equals("disabled"), "disabled");

@@ -1,0 +1,46 @@
+package io.sidecarinjector.admission;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * What an answer depends on besides the configuration: the namespace, the operation and the pod exactly as sent.
+ * The pod's bytes are compared in full; the checksum only spreads keys over the table.
+ */
+final class AnswerKey {
+
+    private final String namespace;
+    private final String operation;
+    private final byte[] pod;
+    private final int hash;
+
+    private AnswerKey(String namespace, String operation, byte[] pod) {
+        this.namespace = namespace;
+        this.operation = operation;
+        this.pod = pod;
+        CRC32C crc = new CRC32C();
+        crc.update(pod);
+        this.hash = Objects.hash(namespace, operation, crc.getValue());
+    }
+
+    static AnswerKey of(ReviewEnvelope envelope) {
+        return new AnswerKey(envelope.namespace(), envelope.operation(), envelope.objectBytes());
+    }
+
+    /** Bytes held, for the cache's bound. */
+    int size() {
+        return pod.length + namespace.length() + operation.length();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AnswerKey k && hash == k.hash && namespace.equals(k.namespace)
+                && operation.equals(k.operation) && Arrays.equals(pod, k.pod);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+}
