@@ -2,7 +2,11 @@
 """Black-box tests of the packaged artifact (the JVM jar or the native executable), run as a separate process.
 
     native-tests/blackbox.py target/quarkus-app/quarkus-run.jar
-    native-tests/blackbox.py target/sidecar-injector-1.0.0-SNAPSHOT-runner
+    native-tests/blackbox.py target/sidecar-injector-1.0.0-SNAPSHOT-runner [-Xmx64m -Xmn16m]
+
+Options after the artifact are passed to it: JVM options for the jar, run-time options for the native executable
+(CI runs the native executable with a 64 MB heap, so that the whole suite, hostile inputs included, is known to
+fit in it).
 
 It starts the artifact on a free port with its configuration in a ConfigMap-shaped folder, waits for readiness,
 sends the golden AdmissionReviews and a set of bad requests, changes the configuration on disk, then stops the
@@ -143,14 +147,15 @@ def wait_ready(port, proc, seconds):
     return False
 
 
-def command_for(artifact):
+def command_for(artifact, options):
+    """options: JVM options for a jar, run-time options (-Xmx, -Xmn) for a native executable."""
     if artifact.endswith(".jar"):
-        return ["java", "-jar", artifact]
-    return [artifact]
+        return ["java"] + options + ["-jar", artifact]
+    return [artifact] + options
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         print(__doc__)
         return 2
     artifact = str(pathlib.Path(sys.argv[1]).resolve())
@@ -161,7 +166,7 @@ def main():
                INJECTOR_RELOAD_INTERVAL="200ms", QUARKUS_SHUTDOWN_DELAY="1s")
     log = open(tempfile.mktemp(prefix="blackbox-", suffix=".log"), "w")
     started = time.monotonic()
-    proc = subprocess.Popen(command_for(artifact), env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(command_for(artifact, sys.argv[2:]), env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         ready = wait_ready(port, proc, 60)
         check(f"ready after {time.monotonic() - started:.2f}s", ready, f"(log: {log.name})")

@@ -18,11 +18,24 @@ import org.HdrHistogram.Recorder;
  * A fixed-rate load driver (open model): request i is due at start + i/rate and its latency is counted from
  * then, so a stalled server shows up in the percentiles instead of slowing the load down.
  *
- * java -cp HdrHistogram.jar LoadDriver.java URL BODY_FILE RATE SECONDS [WARMUP_SECONDS]
+ * java -cp HdrHistogram.jar LoadDriver.java URL BODY_FILE RATE SECONDS [WARMUP_SECONDS [distinct]]
+ *
+ * With "distinct", every request carries a pod never sent before: the placeholder SEQ0000000000000 in the body is
+ * replaced by a counter of the same length.
  *
  * Prints one line per second (after warm-up) and a summary: requests, errors, p50/p99/p999/max in ms.
  */
 public class LoadDriver {
+
+    static final String PLACEHOLDER = "SEQ0000000000000";
+
+    static HttpRequest numbered(HttpRequest template, byte[] body, int at, long n) {
+        byte[] copy = body.clone();
+        byte[] digits = String.format("%016d", n).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        System.arraycopy(digits, 0, copy, at, digits.length);
+        return HttpRequest.newBuilder(template, (name, value) -> true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(copy)).build();
+    }
 
     public static void main(String[] args) throws Exception {
         URI uri = URI.create(args[0]);
@@ -30,6 +43,11 @@ public class LoadDriver {
         int rate = Integer.parseInt(args[2]);
         int seconds = Integer.parseInt(args[3]);
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        boolean distinct = args.length > 5 && args[5].equals("distinct");
+        int placeholder = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(PLACEHOLDER);
+        if (distinct && placeholder < 0) {
+            throw new IllegalArgumentException("distinct: the body has no " + PLACEHOLDER);
+        }
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
@@ -57,7 +75,8 @@ public class LoadDriver {
             if (measured) {
                 sent.incrementAndGet();
             }
-            CompletableFuture<?> f = client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+            HttpRequest next = distinct ? numbered(request, body, placeholder, i) : request;
+            CompletableFuture<?> f = client.sendAsync(next, HttpResponse.BodyHandlers.discarding())
                     .handle((response, failure) -> {
                         long latency = System.nanoTime() - due;
                         if (measured) {

@@ -5,8 +5,10 @@
 
 For each artifact: cold start (exec -> first successful /inject, best and median of 5), scale from zero through a
 small activator proxy, throughput and latency with wrk against the floor of the same server (GET
-/q/health/live), the cost of a 50-container pod against a 1-container pod, and resident memory at start, after
-10,000 injections and after 60 s of load (1,000 requests/s, fixed rate, LoadDriver.java). Needs wrk (Debian).
+/q/health/live) for replicas of one pod (answers reused) and for pods never seen before, the cost of a
+50-container pod against a 1-container pod, resident memory at start, after 10,000 injections and after 60 s of
+load (1,000 requests/s, fixed rate, LoadDriver.java, every pod new), then 30 s of that load with replicas of one
+pod. Needs wrk (Debian).
 Raw output goes to DIR (default native-tests/bench/results/<date>).
 """
 import argparse
@@ -38,8 +40,14 @@ def free_port():
         return s.getsockname()[1]
 
 
+# run-time options per kind of artifact (--jvm-options, --native-options)
+OPTIONS = {"jvm": [], "native": []}
+
+
 def command(artifact):
-    return ["java", "-jar", artifact] if artifact.endswith(".jar") else [artifact]
+    if artifact.endswith(".jar"):
+        return ["java"] + OPTIONS["jvm"] + ["-jar", artifact]
+    return [artifact] + OPTIONS["native"]
 
 
 def kind(artifact):
@@ -53,13 +61,17 @@ def review(pod, uid="bench"):
                                    "namespace": "demo", "operation": "CREATE", "object": pod}}).encode()
 
 
-def typical_pod():
+def typical_pod(seq=None):
     import yaml
-    return yaml.safe_load((GOLDEN / "several-containers-with-ports.yaml").read_text())
+    pod = yaml.safe_load((GOLDEN / "several-containers-with-ports.yaml").read_text())
+    if seq:
+        pod["metadata"].setdefault("labels", {})["bench-seq"] = seq
+    return pod
 
 
-def pod_with(containers):
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "demo", "labels": {"app": "p"}},
+def pod_with(containers, seq="0"):
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "p", "namespace": "demo", "labels": {"app": "p", "bench-seq": seq}},
             "spec": {"containers": [{"name": f"c{i}", "image": "example/app:1",
                                      "ports": [{"containerPort": 8000 + i}],
                                      "readinessProbe": {"httpGet": {"path": "/ready", "port": 8000 + i}}}
@@ -225,7 +237,20 @@ end
 """
 
 
-def wrk(port, path, body, connections=16, seconds=10):
+# Every request a pod never seen before: a label value made of a per-thread prefix and a counter replaces a
+# placeholder of the same length, so no answer can be reused.
+DISTINCT = """
+local template = wrk.body
+local n = 0
+local prefix = string.format("%04d", math.random(0, 9999))
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, (template:gsub("SEQ0000000000000", prefix .. string.format("%013d", n), 1)))
+end
+"""
+
+
+def wrk(port, path, body, connections=16, seconds=10, distinct=False):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         if body is None:
             script.write(WRK_SCRIPT % ("GET", ""))
@@ -234,7 +259,8 @@ def wrk(port, path, body, connections=16, seconds=10):
             body_file.write(body)
             body_file.close()
             script.write(WRK_SCRIPT % ("POST", f'local f = io.open("{body_file.name}", "rb")\n'
-                                                f'wrk.body = f:read("*a")\nf:close()'))
+                                                f'wrk.body = f:read("*a")\nf:close()'
+                                                + (DISTINCT if distinct else "")))
     result = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name,
                              f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True)
     line = [l for l in result.stdout.splitlines() if l.startswith("RESULT")][0].split()
@@ -255,23 +281,31 @@ def throughput(artifact, out):
         wrk(server.port, "/inject", typical, seconds=5)  # warm-up
         floor = wrk(server.port, "/q/health/live", None)
         inject = wrk(server.port, "/inject", typical)
-        one = wrk(server.port, "/inject", review(pod_with(1)))
-        fifty = wrk(server.port, "/inject", review(pod_with(50)))
+        distinct = wrk(server.port, "/inject", review(typical_pod(seq="SEQ0000000000000")), distinct=True)
+        # pod size is the cost of injecting, so every pod is new here too
+        one = wrk(server.port, "/inject", review(pod_with(1, seq="SEQ0000000000000")), distinct=True)
+        fifty = wrk(server.port, "/inject", review(pod_with(50, seq="SEQ0000000000000")), distinct=True)
     finally:
         server.stop()
     k = kind(artifact)
     out(f"throughput {k}: floor GET /q/health/live   {fmt(floor)}")
     out(f"throughput {k}: POST /inject typical pod  {fmt(inject)}  ({inject['rps'] / floor['rps']:.2f} x the floor)")
-    out(f"pod size {k}: 1 container                  {fmt(one)}")
-    out(f"pod size {k}: 50 containers                {fmt(fifty)}  (cost {one['rps'] / fifty['rps']:.1f} x a 1-container pod)")
+    out(f"throughput {k}: POST /inject, every pod new {fmt(distinct)}  ({distinct['rps'] / floor['rps']:.2f} x the floor)")
+    out(f"pod size {k}: 1 container, every pod new    {fmt(one)}")
+    out(f"pod size {k}: 50 containers, every pod new  {fmt(fifty)}  (cost {one['rps'] / fifty['rps']:.1f} x a 1-container pod)")
 
 
-def load_driver(port, rate, seconds, warmup=0):
+def load_driver(port, rate, seconds, warmup=0, distinct=False):
     hdr = next(pathlib.Path.home().glob(".m2/repository/org/hdrhistogram/HdrHistogram/*/HdrHistogram-*.jar"))
     with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as body:
-        body.write(review(typical_pod()))
+        body.write(review(typical_pod(seq="SEQ0000000000000")))
     return subprocess.run(["java", "-cp", str(hdr), str(HERE / "LoadDriver.java"), f"http://127.0.0.1:{port}/inject",
-                           body.name, str(rate), str(seconds), str(warmup)], capture_output=True, text=True)
+                           body.name, str(rate), str(seconds), str(warmup)] + (["distinct"] if distinct else []),
+                          capture_output=True, text=True)
+
+
+def last_line(run):
+    return run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-300:]
 
 
 def memory_and_load(artifact, out):
@@ -280,8 +314,8 @@ def memory_and_load(artifact, out):
     try:
         server.wait_injecting(review(typical_pod()))
         out(f"memory {k}: RSS at start {rss_mb(server.proc.pid):.1f} MB")
-        load_driver(server.port, 2000, 5)
-        out(f"memory {k}: RSS after 10,000 injections {rss_mb(server.proc.pid):.1f} MB")
+        load_driver(server.port, 2000, 5, distinct=True)
+        out(f"memory {k}: RSS after 10,000 injections (every pod new) {rss_mb(server.proc.pid):.1f} MB")
         result = {}
 
         def sample():
@@ -290,13 +324,14 @@ def memory_and_load(artifact, out):
 
         sampler = threading.Thread(target=sample)
         sampler.start()
-        run = load_driver(server.port, 1000, 60)
+        run = load_driver(server.port, 1000, 60, distinct=True)
         sampler.join()
         after = rss_mb(server.proc.pid)
-        summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-300:]
-        out(f"load {k}: 1,000 req/s for 60 s, fixed rate: {summary}")
+        out(f"load {k}: 1,000 req/s for 60 s, fixed rate, every pod new: {last_line(run)}")
         growth = (after - result["at10s"]) / result["at10s"] * 100
         out(f"memory {k}: RSS after 60 s of load {after:.1f} MB (at 10 s {result['at10s']:.1f} MB, growth {growth:+.1f} %)")
+        run = load_driver(server.port, 1000, 30)
+        out(f"load {k}: 1,000 req/s for 30 s, fixed rate, replicas of one pod: {last_line(run)}")
     finally:
         server.stop()
 
@@ -306,7 +341,13 @@ def main():
     parser.add_argument("artifacts", nargs="+")
     parser.add_argument("--out", default=None)
     parser.add_argument("--only", default="coldstart,zero,throughput,memory")
+    parser.add_argument("--jvm-options", default="", help="JVM options, e.g. '-Xmx128m'")
+    parser.add_argument("--native-options", default="",
+                        help="run-time options of the native executable, e.g. '-Xmx64m -Xmn16m' (the kit's "
+                             "executables size their heap from the host's memory, not from a container limit)")
     args = parser.parse_args()
+    OPTIONS["jvm"] = args.jvm_options.split()
+    OPTIONS["native"] = args.native_options.split()
     out_dir = pathlib.Path(args.out or HERE / "results" / datetime.date.today().isoformat())
     out_dir.mkdir(parents=True, exist_ok=True)
     report = open(out_dir / "bench.txt", "a")
@@ -320,6 +361,7 @@ def main():
     out(f"# {datetime.datetime.now().isoformat(timespec='seconds')}  {platform.node()}  {os.cpu_count()} cores  "
         f"{cpu}  {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB")
     out(f"# command: {' '.join(sys.argv)}")
+    out(f"# options: jvm {OPTIONS['jvm']}, native {OPTIONS['native']}")
     steps = args.only.split(",")
     for artifact in args.artifacts:
         artifact = str(pathlib.Path(artifact).resolve())

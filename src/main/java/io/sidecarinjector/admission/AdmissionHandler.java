@@ -1,6 +1,7 @@
 package io.sidecarinjector.admission;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,7 +38,10 @@ public class AdmissionHandler {
     /** Bodies up to this size may be answered on the event loop (a typical pod is under 10 KiB). */
     static final int QUICK_BODY_LIMIT = 64 * 1024;
 
+    private static final long OVERLOAD_WARNING_INTERVAL_NANOS = 10_000_000_000L;
+
     private volatile AnswerCache answers;
+    private final AtomicLong lastOverloadWarning = new AtomicLong(System.nanoTime() - OVERLOAD_WARNING_INTERVAL_NANOS - 1);
 
     /**
      * The answer, when it costs no injection work: the same question was answered with the configuration in
@@ -55,6 +59,43 @@ public class AdmissionHandler {
         Optional<InjectorSnapshot> snapshot = holder.current();
         PreparedAnswer known = snapshot.isEmpty() ? null : cacheFor(snapshot.get()).get(AnswerKey.of(envelope));
         return known == null ? null : respond(envelope, known, start);
+    }
+
+    /**
+     * The answer when there is no capacity left for a pod not seen before: refused with code 429, so that its
+     * creator retries. Null when the body is too large to be read here: then the caller answers HTTP 429.
+     *
+     * @throws InvalidAdmissionReviewException when the body is not an AdmissionReview for a pod
+     */
+    public byte[] overloaded(byte[] body, int pending) throws InvalidAdmissionReviewException {
+        long start = System.nanoTime();
+        metrics.request();
+        metrics.failed(FailureType.OVERLOADED);
+        warnOverloaded(pending);
+        if (body != null && body.length > QUICK_BODY_LIMIT) {
+            metrics.duration(System.nanoTime() - start);
+            return null;
+        }
+        ReviewEnvelope envelope;
+        try {
+            envelope = AdmissionReviewReader.scan(body);
+        } finally {
+            metrics.duration(System.nanoTime() - start);
+        }
+        AdmissionResult refused = AdmissionAnswers.rejected(envelope.uid(), 429,
+                "sidecar injector overloaded (" + pending + " pods in injection): retry",
+                "rejected: overloaded", "overloaded");
+        return AdmissionReviewWriter.write(envelope.apiVersion(), refused);
+    }
+
+    /** One line per overload episode rather than per request: the log must not add to the load. */
+    private void warnOverloaded(int pending) {
+        long now = System.nanoTime();
+        long last = lastOverloadWarning.get();
+        if (now - last > OVERLOAD_WARNING_INTERVAL_NANOS && lastOverloadWarning.compareAndSet(last, now)) {
+            LOG.warnf("overloaded: %d pods in injection, new pods are refused with code 429 until some finish "
+                    + "(sidecar_injection_failure_total{type=\"overloaded\"} counts them)", pending);
+        }
     }
 
     /** @throws InvalidAdmissionReviewException when the body is not an AdmissionReview for a pod */

@@ -1,6 +1,9 @@
 package io.sidecarinjector.admission;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -8,6 +11,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.sidecarinjector.config.InjectorSettings;
 import io.sidecarinjector.tls.TlsSettings;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
@@ -19,8 +23,11 @@ import io.vertx.core.http.HttpServerRequest;
  * v1beta1) for a pod; answer: an AdmissionReview of the same version with a JSON Patch when the pod is injected.
  * A body that is not such a review gets 400 with a one-line message; a wrong content type 415; a body over
  * {@code quarkus.http.limits.max-body-size} 413; with {@code injector.tls.required}, a request over plain HTTP 403.
+ * A pod not seen before, while {@code injector.max-pending-injections} others are in injection, is refused with
+ * code 429 in a well-formed review (HTTP 429 when its body is too large to be read on the event loop).
  */
 @Path("/inject")
+@Singleton
 public class InjectResource {
 
     @Inject
@@ -28,6 +35,12 @@ public class InjectResource {
 
     @Inject
     TlsSettings tls;
+
+    @Inject
+    InjectorSettings settings;
+
+    /** Pods in injection or waiting for a worker: bounded, so that overload is refused rather than queued. */
+    private final AtomicInteger pending = new AtomicInteger();
 
     /**
      * Runs on the event loop: an answer already known (a replica of a pod seen before) or a bad body is answered
@@ -50,13 +63,33 @@ public class InjectResource {
         } catch (InvalidAdmissionReviewException e) {
             return Uni.createFrom().item(badRequest(e));
         }
+        int inInjection = pending.incrementAndGet();
+        if (inInjection > settings.maxPendingInjections()) {
+            pending.decrementAndGet();
+            return Uni.createFrom().item(overloaded(body, inInjection - 1));
+        }
         return Uni.createFrom().item(() -> {
             try {
                 return ok(handler.handle(body));
             } catch (InvalidAdmissionReviewException e) {
                 return badRequest(e);
             }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                // once per request: answered, failed, or given up by the client before a worker took it
+                .onTermination().invoke(pending::decrementAndGet);
+    }
+
+    private Response overloaded(byte[] body, int inInjection) {
+        try {
+            byte[] refused = handler.overloaded(body, inInjection);
+            if (refused != null) {
+                return ok(refused);
+            }
+        } catch (InvalidAdmissionReviewException e) {
+            return badRequest(e);
+        }
+        return Response.status(429).header("Retry-After", "1").type(MediaType.TEXT_PLAIN_TYPE)
+                .entity("sidecar injector overloaded: retry\n").build();
     }
 
     private static Response ok(byte[] review) {

@@ -36,4 +36,13 @@ public interface InjectorSettings {
     @WithName("answer-cache.max-bytes")
     @WithDefault("2097152")
     long answerCacheMaxBytes();
+
+    /**
+     * Pods not seen before that may wait for or be in injection at once. Beyond it a new pod is refused at once
+     * (allowed: false, code 429, "retry") instead of queueing: a queue longer than the API server's timeout only
+     * turns into timeouts and memory, and the controller that creates the pod retries it.
+     */
+    @WithName("max-pending-injections")
+    @WithDefault("32")
+    int maxPendingInjections();
 }

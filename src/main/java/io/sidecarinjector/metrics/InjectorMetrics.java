@@ -23,7 +23,7 @@ public class InjectorMetrics {
 
     /** Why an injection failed: the {@code type} tag of {@code sidecar_injection_failure_total}. */
     public enum FailureType {
-        DECODE, CONFIG, REJECTED, RENDER, INTERNAL;
+        DECODE, CONFIG, REJECTED, RENDER, INTERNAL, OVERLOADED;
 
         String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
