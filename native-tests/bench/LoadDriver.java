@@ -23,7 +23,8 @@ import org.HdrHistogram.Recorder;
  * With "distinct", every request carries a pod never sent before: the placeholder SEQ0000000000000 in the body is
  * replaced by a counter of the same length.
  *
- * Prints one line per second (after warm-up) and a summary: requests, errors, p50/p99/p999/max in ms.
+ * Prints one line per second (after warm-up) and a summary: requests, errors (no answer, or not HTTP 200), refused
+ * (an answer with allowed: false, e.g. under overload), p50/p99/p999/max in ms.
  */
 public class LoadDriver {
 
@@ -55,6 +56,7 @@ public class LoadDriver {
         Recorder recorder = new Recorder(3);
         Histogram total = new Histogram(3);
         AtomicLong errors = new AtomicLong();
+        AtomicLong refused = new AtomicLong(); // answered, but the pod was not allowed (e.g. overload)
         AtomicLong sent = new AtomicLong();
         ConcurrentLinkedQueue<CompletableFuture<?>> pending = new ConcurrentLinkedQueue<>();
         long intervalNanos = 1_000_000_000L / rate;
@@ -76,12 +78,14 @@ public class LoadDriver {
                 sent.incrementAndGet();
             }
             HttpRequest next = distinct ? numbered(request, body, placeholder, i) : request;
-            CompletableFuture<?> f = client.sendAsync(next, HttpResponse.BodyHandlers.discarding())
+            CompletableFuture<?> f = client.sendAsync(next, HttpResponse.BodyHandlers.ofString())
                     .handle((response, failure) -> {
                         long latency = System.nanoTime() - due;
                         if (measured) {
                             if (failure != null || response.statusCode() != 200) {
                                 errors.incrementAndGet();
+                            } else if (response.body().contains("\"allowed\":false")) {
+                                refused.incrementAndGet();
                             }
                             recorder.recordValue(Math.max(1, latency / 1000));
                         }
@@ -101,8 +105,8 @@ public class LoadDriver {
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         total.add(recorder.getIntervalHistogram());
-        System.out.printf("requests %d  errors %d  rate %d/s for %d s  p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  max %.3f ms%n",
-                sent.get(), errors.get(), rate, seconds, total.getValueAtPercentile(50) / 1000.0,
+        System.out.printf("requests %d  errors %d  refused %d  rate %d/s for %d s  p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  max %.3f ms%n",
+                sent.get(), errors.get(), refused.get(), rate, seconds, total.getValueAtPercentile(50) / 1000.0,
                 total.getValueAtPercentile(99) / 1000.0, total.getValueAtPercentile(99.9) / 1000.0,
                 total.getMaxValue() / 1000.0);
         System.exit(errors.get() == 0 ? 0 : 1);

@@ -314,8 +314,9 @@ def memory_and_load(artifact, out):
     try:
         server.wait_injecting(review(typical_pod()))
         out(f"memory {k}: RSS at start {rss_mb(server.proc.pid):.1f} MB")
-        load_driver(server.port, 2000, 5, distinct=True)
-        out(f"memory {k}: RSS after 10,000 injections (every pod new) {rss_mb(server.proc.pid):.1f} MB")
+        run = load_driver(server.port, 1000, 10, distinct=True)
+        out(f"memory {k}: RSS after 10,000 injections (1,000 new pods/s) {rss_mb(server.proc.pid):.1f} MB; "
+            f"{last_line(run)}")
         result = {}
 
         def sample():
@@ -330,8 +331,8 @@ def memory_and_load(artifact, out):
         out(f"load {k}: 1,000 req/s for 60 s, fixed rate, every pod new: {last_line(run)}")
         growth = (after - result["at10s"]) / result["at10s"] * 100
         out(f"memory {k}: RSS after 60 s of load {after:.1f} MB (at 10 s {result['at10s']:.1f} MB, growth {growth:+.1f} %)")
-        run = load_driver(server.port, 1000, 30)
-        out(f"load {k}: 1,000 req/s for 30 s, fixed rate, replicas of one pod: {last_line(run)}")
+        run = load_driver(server.port, 1000, 30, warmup=10)
+        out(f"load {k}: 1,000 req/s for 30 s after 10 s of warm-up, fixed rate, replicas of one pod: {last_line(run)}")
     finally:
         server.stop()
 
