@@ -69,23 +69,19 @@ public class AdmissionHandler {
      */
     public byte[] overloaded(byte[] body, int pending) throws InvalidAdmissionReviewException {
         long start = System.nanoTime();
+        warnOverloaded(pending);
+        byte[] answer = null;
+        if (body == null || body.length <= QUICK_BODY_LIMIT) {
+            ReviewEnvelope envelope = scan(body, start);
+            AdmissionResult refused = AdmissionAnswers.rejected(envelope.uid(), 429,
+                    "sidecar injector overloaded (" + pending + " pods in injection): retry",
+                    "rejected: overloaded", "overloaded");
+            answer = AdmissionReviewWriter.write(envelope.apiVersion(), refused);
+        }
         metrics.request();
         metrics.failed(FailureType.OVERLOADED);
-        warnOverloaded(pending);
-        if (body != null && body.length > QUICK_BODY_LIMIT) {
-            metrics.duration(System.nanoTime() - start);
-            return null;
-        }
-        ReviewEnvelope envelope;
-        try {
-            envelope = AdmissionReviewReader.scan(body);
-        } finally {
-            metrics.duration(System.nanoTime() - start);
-        }
-        AdmissionResult refused = AdmissionAnswers.rejected(envelope.uid(), 429,
-                "sidecar injector overloaded (" + pending + " pods in injection): retry",
-                "rejected: overloaded", "overloaded");
-        return AdmissionReviewWriter.write(envelope.apiVersion(), refused);
+        metrics.duration(System.nanoTime() - start);
+        return answer;
     }
 
     /** One line per overload episode rather than per request: the log must not add to the load. */

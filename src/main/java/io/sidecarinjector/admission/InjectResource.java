@@ -1,6 +1,11 @@
 package io.sidecarinjector.admission;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -15,7 +20,6 @@ import io.sidecarinjector.config.InjectorSettings;
 import io.sidecarinjector.tls.TlsSettings;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -42,9 +46,30 @@ public class InjectResource {
     /** Pods in injection or waiting for a worker: bounded, so that overload is refused rather than queued. */
     private final AtomicInteger pending = new AtomicInteger();
 
+    private ExecutorService injectors;
+
+    @PostConstruct
+    void startInjectors() {
+        int threads = settings.injectionThreads() > 0 ? settings.injectionThreads()
+                : Runtime.getRuntime().availableProcessors();
+        AtomicInteger number = new AtomicInteger();
+        // the queue is bounded by the pending count above, not by the executor
+        injectors = Executors.newFixedThreadPool(threads, r -> {
+            Thread thread = new Thread(r, "injector-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stopInjectors() {
+        injectors.shutdown();
+    }
+
     /**
      * Runs on the event loop: an answer already known (a replica of a pod seen before) or a bad body is answered
-     * there at once; injecting a pod is left to a worker thread, so that a large pod never holds up the loop.
+     * there at once; injecting a pod is left to one of a few injector threads (one per processor by default), so
+     * that a large pod never holds up the loop and a burst of new pods never starves it.
      */
     @POST
     @NonBlocking
@@ -74,7 +99,7 @@ public class InjectResource {
             } catch (InvalidAdmissionReviewException e) {
                 return badRequest(e);
             }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        }).runSubscriptionOn(injectors)
                 // once per request: answered, failed, or given up by the client before a worker took it
                 .onTermination().invoke(pending::decrementAndGet);
     }

@@ -45,4 +45,13 @@ public interface InjectorSettings {
     @WithName("max-pending-injections")
     @WithDefault("32")
     int maxPendingInjections();
+
+    /**
+     * Threads that inject pods not seen before; 0 means one per processor the process may use. Injection is pure
+     * CPU work, so more threads than processors only take time from the HTTP event loops, which answer replicas
+     * and refusals.
+     */
+    @WithName("injection-threads")
+    @WithDefault("0")
+    int injectionThreads();
 }
