@@ -2,6 +2,7 @@ package io.sidecarinjector.admission;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PostConstruct;
@@ -100,6 +101,8 @@ public class InjectResource {
                 return badRequest(e);
             }
         }).runSubscriptionOn(injectors)
+                // the injector threads stop only at shutdown; a request that arrives then is refused, not failed
+                .onFailure(RejectedExecutionException.class).recoverWithItem(() -> overloaded(body, inInjection))
                 // once per request: answered, failed, or given up by the client before a worker took it
                 .onTermination().invoke(pending::decrementAndGet);
     }
