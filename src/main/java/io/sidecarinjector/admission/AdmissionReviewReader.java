@@ -78,100 +78,86 @@ public final class AdmissionReviewReader {
         Fields f = new Fields();
         try (JsonParser p = Mappers.JSON.createParser(body)) {
             f.root = p.nextToken();
-            if (f.root == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken value = p.nextToken();
+            if (f.root != null) {
+                eachField(p, (name, value) -> {
                     switch (name) {
                         case "apiVersion" -> f.apiVersion = p.readValueAsTree();
                         case "kind" -> f.kind = p.readValueAsTree();
                         case "request" -> {
                             f.request = value;
-                            if (value == JsonToken.START_OBJECT) {
-                                request(p, body, f);
-                            } else {
-                                p.skipChildren();
-                            }
+                            request(p, f);
                         }
                         default -> p.skipChildren();
                     }
+                });
+                if (p.nextToken() != null) {
+                    throw new JsonParseException(p, "unexpected content after the AdmissionReview (a second value?)");
                 }
-            } else if (f.root != null) {
-                p.skipChildren();
-            }
-            if (f.root != null && p.nextToken() != null) {
-                throw new JsonParseException(p, "unexpected content after the AdmissionReview (a second value?)");
             }
         }
         return f;
     }
 
-    private static void request(JsonParser p, byte[] body, Fields f) throws IOException {
+    /** Reads one field; the parser is at the value's first token and must be left at its last. */
+    @FunctionalInterface
+    private interface FieldReader {
+        void read(String name, JsonToken value) throws IOException;
+    }
+
+    /**
+     * The fields of the object the parser is at, in order. A value that is not an object is skipped whole: what a
+     * wrong type means is for the checks after the token pass to say.
+     */
+    private static void eachField(JsonParser p, FieldReader reader) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            JsonToken value = p.nextToken();
+            reader.read(name, p.nextToken());
+        }
+    }
+
+    private static void request(JsonParser p, Fields f) throws IOException {
+        eachField(p, (name, value) -> {
             switch (name) {
                 case "uid" -> f.uid = p.readValueAsTree();
                 case "namespace" -> f.namespace = p.readValueAsTree();
                 case "operation" -> f.operation = p.readValueAsTree();
-                case "kind" -> {
-                    if (value == JsonToken.START_OBJECT) {
-                        f.requestKind = field(p, "kind");
+                case "kind" -> eachField(p, (field, v) -> {
+                    if (field.equals("kind")) {
+                        f.requestKind = p.readValueAsTree();
                     } else {
                         p.skipChildren();
                     }
-                }
+                });
                 case "object" -> {
                     f.object = value;
-                    if (value == JsonToken.START_OBJECT) {
-                        f.objectStart = (int) p.currentTokenLocation().getByteOffset();
-                        object(p, f);
-                        f.objectEnd = (int) p.currentTokenLocation().getByteOffset() + 1;
-                    } else {
-                        p.skipChildren();
-                    }
+                    f.objectStart = (int) p.currentTokenLocation().getByteOffset();
+                    object(p, f);
+                    f.objectEnd = (int) p.currentTokenLocation().getByteOffset() + 1;
                 }
                 default -> p.skipChildren();
             }
-        }
+        });
     }
 
     private static void object(JsonParser p, Fields f) throws IOException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken value = p.nextToken();
-            if (name.equals("kind")) {
-                f.objectKind = p.readValueAsTree();
-            } else if (name.equals("metadata") && value == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    p.nextToken();
+        eachField(p, (name, value) -> {
+            switch (name) {
+                case "kind" -> f.objectKind = p.readValueAsTree();
+                case "metadata" -> eachField(p, (field, v) -> {
                     switch (field) {
                         case "name" -> f.podName = p.readValueAsTree();
                         case "generateName" -> f.podGenerateName = p.readValueAsTree();
                         case "namespace" -> f.podNamespace = p.readValueAsTree();
                         default -> p.skipChildren();
                     }
-                }
-            } else {
-                p.skipChildren();
+                });
+                default -> p.skipChildren();
             }
-        }
-    }
-
-    /** One field of the object the parser is at; the rest of the object is skipped. */
-    private static JsonNode field(JsonParser p, String wanted) throws IOException {
-        JsonNode found = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            p.nextToken();
-            if (name.equals(wanted)) {
-                found = p.readValueAsTree();
-            } else {
-                p.skipChildren();
-            }
-        }
-        return found;
+        });
     }
 
     private static ReviewEnvelope envelope(byte[] body, Fields f) throws InvalidAdmissionReviewException {
