@@ -44,39 +44,40 @@ public class AdmissionHandler {
     private final AtomicLong lastOverloadWarning = new AtomicLong(System.nanoTime() - OVERLOAD_WARNING_INTERVAL_NANOS - 1);
 
     /**
-     * The answer, when it costs no injection work: the same question was answered with the configuration in
-     * service, or the body is not a review at all. Null otherwise: then {@link #handle} does the work. Meant for
-     * the event loop, so only a body of at most {@link #QUICK_BODY_LIMIT} bytes is looked at.
-     *
-     * @throws InvalidAdmissionReviewException when the body is not an AdmissionReview for a pod
+     * A request as far as the event loop takes it: the review read and its answer, when that costs no injection
+     * work (the same question was answered with the configuration in service). A body over
+     * {@link #QUICK_BODY_LIMIT} bytes is not read here: its envelope and key are null.
      */
-    public byte[] known(byte[] body) throws InvalidAdmissionReviewException {
+    record Lookup(byte[] body, ReviewEnvelope envelope, AnswerKey key, byte[] answer) {
+    }
+
+    /** @throws InvalidAdmissionReviewException when the body is not an AdmissionReview for a pod */
+    Lookup lookUp(byte[] body) throws InvalidAdmissionReviewException {
         if (body != null && body.length > QUICK_BODY_LIMIT) {
-            return null;
+            return new Lookup(body, null, null, null);
         }
         long start = System.nanoTime();
         ReviewEnvelope envelope = scan(body, start);
+        AnswerKey key = AnswerKey.of(envelope);
         Optional<InjectorSnapshot> snapshot = holder.current();
-        PreparedAnswer known = snapshot.isEmpty() ? null : cacheFor(snapshot.get()).get(AnswerKey.of(envelope));
-        return known == null ? null : respond(envelope, known, start);
+        PreparedAnswer known = snapshot.isEmpty() ? null : cacheFor(snapshot.get()).get(key);
+        return new Lookup(body, envelope, key, known == null ? null : respond(envelope, known, start));
     }
 
     /**
      * The answer when there is no capacity left for a pod not seen before: refused with code 429, so that its
-     * creator retries. Null when the body is too large to be read here: then the caller answers HTTP 429.
-     *
-     * @throws InvalidAdmissionReviewException when the body is not an AdmissionReview for a pod
+     * creator retries. Null when the body was too large to be read on the event loop: then the caller answers
+     * HTTP 429.
      */
-    public byte[] overloaded(byte[] body, int pending) throws InvalidAdmissionReviewException {
+    byte[] overloaded(Lookup lookup, int pending) {
         long start = System.nanoTime();
         warnOverloaded(pending);
         byte[] answer = null;
-        if (body == null || body.length <= QUICK_BODY_LIMIT) {
-            ReviewEnvelope envelope = scan(body, start);
-            AdmissionResult refused = AdmissionAnswers.rejected(envelope.uid(), 429,
+        if (lookup.envelope() != null) {
+            AdmissionResult refused = AdmissionAnswers.rejected(lookup.envelope().uid(), 429,
                     "sidecar injector overloaded (" + pending + " pods in injection): retry",
                     "rejected: overloaded", "overloaded");
-            answer = AdmissionReviewWriter.write(envelope.apiVersion(), refused);
+            answer = AdmissionReviewWriter.write(lookup.envelope().apiVersion(), refused);
         }
         metrics.request();
         metrics.failed(FailureType.OVERLOADED);
@@ -94,13 +95,18 @@ public class AdmissionHandler {
         }
     }
 
-    /** @throws InvalidAdmissionReviewException when the body is not an AdmissionReview for a pod */
-    public byte[] handle(byte[] body) throws InvalidAdmissionReviewException {
+    /**
+     * Answers a request that {@link #lookUp} could not, reusing what it read.
+     *
+     * @throws InvalidAdmissionReviewException when the body is not an AdmissionReview for a pod
+     */
+    byte[] handle(Lookup lookup) throws InvalidAdmissionReviewException {
         long start = System.nanoTime();
-        ReviewEnvelope envelope = scan(body, start);
+        ReviewEnvelope envelope = lookup.envelope() != null ? lookup.envelope() : scan(lookup.body(), start);
+        AnswerKey key = lookup.key() != null ? lookup.key() : AnswerKey.of(envelope);
         PreparedAnswer answer;
         try {
-            answer = answer(envelope, holder.current());
+            answer = answer(envelope, key, holder.current());
         } catch (InvalidAdmissionReviewException e) {
             failedToDecode(start);
             throw e;
@@ -132,7 +138,7 @@ public class AdmissionHandler {
         return review;
     }
 
-    private PreparedAnswer answer(ReviewEnvelope envelope, Optional<InjectorSnapshot> snapshot)
+    private PreparedAnswer answer(ReviewEnvelope envelope, AnswerKey key, Optional<InjectorSnapshot> snapshot)
             throws InvalidAdmissionReviewException {
         if (snapshot.isEmpty()) {
             return PreparedAnswer.failed(AdmissionAnswers.rejected(envelope.uid(), 503,
@@ -140,7 +146,7 @@ public class AdmissionHandler {
                     "rejected: no valid configuration", "config_unavailable"), FailureType.CONFIG);
         }
         AnswerCache cache = cacheFor(snapshot.get());
-        AnswerKey key = AnswerKey.of(envelope);
+        // another replica may have been answered, or the configuration changed, since the lookup
         PreparedAnswer known = cache.get(key);
         if (known != null) {
             return known;

@@ -81,40 +81,37 @@ public class InjectResource {
             return Uni.createFrom().item(Response.status(Response.Status.FORBIDDEN).type(MediaType.TEXT_PLAIN_TYPE)
                     .entity("/inject is served over HTTPS only\n").build());
         }
+        AdmissionHandler.Lookup lookup;
         try {
-            byte[] known = handler.known(body);
-            if (known != null) {
-                return Uni.createFrom().item(ok(known));
-            }
+            lookup = handler.lookUp(body);
         } catch (InvalidAdmissionReviewException e) {
             return Uni.createFrom().item(badRequest(e));
+        }
+        if (lookup.answer() != null) {
+            return Uni.createFrom().item(ok(lookup.answer()));
         }
         int inInjection = pending.incrementAndGet();
         if (inInjection > settings.maxPendingInjections()) {
             pending.decrementAndGet();
-            return Uni.createFrom().item(overloaded(body, inInjection - 1));
+            return Uni.createFrom().item(overloaded(lookup, inInjection - 1));
         }
         return Uni.createFrom().item(() -> {
             try {
-                return ok(handler.handle(body));
+                return ok(handler.handle(lookup));
             } catch (InvalidAdmissionReviewException e) {
                 return badRequest(e);
             }
         }).runSubscriptionOn(injectors)
                 // the injector threads stop only at shutdown; a request that arrives then is refused, not failed
-                .onFailure(RejectedExecutionException.class).recoverWithItem(() -> overloaded(body, inInjection))
+                .onFailure(RejectedExecutionException.class).recoverWithItem(() -> overloaded(lookup, inInjection))
                 // once per request: answered, failed, or given up by the client before a worker took it
                 .onTermination().invoke(pending::decrementAndGet);
     }
 
-    private Response overloaded(byte[] body, int inInjection) {
-        try {
-            byte[] refused = handler.overloaded(body, inInjection);
-            if (refused != null) {
-                return ok(refused);
-            }
-        } catch (InvalidAdmissionReviewException e) {
-            return badRequest(e);
+    private Response overloaded(AdmissionHandler.Lookup lookup, int inInjection) {
+        byte[] refused = handler.overloaded(lookup, inInjection);
+        if (refused != null) {
+            return ok(refused);
         }
         return Response.status(429).header("Retry-After", "1").type(MediaType.TEXT_PLAIN_TYPE)
                 .entity("sidecar injector overloaded: retry\n").build();
