@@ -26,6 +26,10 @@ public class AdmissionHandler {
 
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);
 
+    static {
+        ImageWarmUp.whileBuildingAnImage();
+    }
+
     @Inject
     SnapshotHolder holder;
 

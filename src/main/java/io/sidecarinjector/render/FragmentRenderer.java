@@ -53,7 +53,12 @@ public final class FragmentRenderer {
         return fragment;
     }
 
-    static ObjectNode parse(String templateName, String yaml) {
+    /**
+     * Reads what a template printed as a pod fragment, in the form of a pod's own serialisation.
+     *
+     * @throws RenderException when it is not YAML or not a pod
+     */
+    public static ObjectNode parse(String templateName, String yaml) {
         JsonNode tree;
         try {
             tree = Mappers.YAML.readTree(yaml);

@@ -1,0 +1,28 @@
+package io.sidecarinjector.admission;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+class ImageWarmUpTest {
+
+    @Test
+    void theWarmUpInjectsTheSidecarIntoTheSamplePod() {
+        ArrayNode patch = ImageWarmUp.run();
+        List<String> added = new ArrayList<>();
+        for (JsonNode op : patch) {
+            if (op.path("op").asText().equals("add")) {
+                added.add(op.path("path").asText());
+            }
+        }
+        assertTrue(added.contains("/spec/initContainers"), () -> "patch: " + patch);
+        assertTrue(added.stream().anyMatch(p -> p.startsWith("/spec/containers/")), () -> "patch: " + patch);
+        assertTrue(added.contains("/spec/volumes"), () -> "patch: " + patch);
+    }
+}
