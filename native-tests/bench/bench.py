@@ -295,12 +295,17 @@ def throughput(artifact, out):
     out(f"pod size {k}: 50 containers, every pod new  {fmt(fifty)}  (cost {one['rps'] / fifty['rps']:.1f} x a 1-container pod)")
 
 
-def load_driver(port, rate, seconds, warmup=0, distinct=False):
+def load_driver(port, rate, seconds, warmup=0, distinct=False, floor=False):
+    """floor: GET /q/health/live on the same schedule instead of POST /inject"""
     hdr = next(pathlib.Path.home().glob(".m2/repository/org/hdrhistogram/HdrHistogram/*/HdrHistogram-*.jar"))
-    with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as body:
-        body.write(review(typical_pod(seq="SEQ0000000000000")))
-    return subprocess.run(["java", "-cp", str(hdr), str(HERE / "LoadDriver.java"), f"http://127.0.0.1:{port}/inject",
-                           body.name, str(rate), str(seconds), str(warmup)] + (["distinct"] if distinct else []),
+    if floor:
+        url, body_file = f"http://127.0.0.1:{port}/q/health/live", "-"
+    else:
+        with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as body:
+            body.write(review(typical_pod(seq="SEQ0000000000000")))
+        url, body_file = f"http://127.0.0.1:{port}/inject", body.name
+    return subprocess.run(["java", "-cp", str(hdr), str(HERE / "LoadDriver.java"), url,
+                           body_file, str(rate), str(seconds), str(warmup)] + (["distinct"] if distinct else []),
                           capture_output=True, text=True)
 
 
@@ -333,6 +338,8 @@ def memory_and_load(artifact, out):
         out(f"memory {k}: RSS after 60 s of load {after:.1f} MB (at 10 s {result['at10s']:.1f} MB, growth {growth:+.1f} %)")
         run = load_driver(server.port, 1000, 30, warmup=10)
         out(f"load {k}: 1,000 req/s for 30 s after 10 s of warm-up, fixed rate, replicas of one pod: {last_line(run)}")
+        run = load_driver(server.port, 1000, 30, warmup=10, floor=True)
+        out(f"load {k}: the same schedule on GET /q/health/live (the floor of this setup): {last_line(run)}")
     finally:
         server.stop()
 
