@@ -1,9 +1,7 @@
 package io.sidecarinjector.admission;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -54,7 +52,7 @@ final class ImageWarmUp {
     static ArrayNode run() {
         try {
             Pod pod = SnapshotFactory.samplePod();
-            ObjectNode fragment = FragmentRenderer.parse("warm-up", resource(INJECTED_POD));
+            ObjectNode fragment = FragmentRenderer.parse("warm-up", ConfigDocuments.resource(INJECTED_POD));
             Pod injected = PodMerger.merge(pod, List.of(fragment), false);
             ArrayNode patch = PodPatch.diff(pod, injected);
             Mappers.JSON.readValue(Mappers.JSON.writeValueAsBytes(injected), Pod.class);
@@ -70,15 +68,6 @@ final class ImageWarmUp {
             return patch;
         } catch (IOException e) {
             throw new UncheckedIOException("warm-up of the JSON mappers failed", e);
-        }
-    }
-
-    private static String resource(String name) throws IOException {
-        try (InputStream in = ImageWarmUp.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("built-in resource " + name + " is missing from the build");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

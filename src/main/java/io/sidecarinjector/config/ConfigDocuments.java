@@ -152,7 +152,8 @@ public final class ConfigDocuments {
         }
     }
 
-    private static String resource(String name) {
+    /** A text resource built into the application (UTF-8); its absence is a broken build. */
+    public static String resource(String name) {
         try (InputStream in = ConfigDocuments.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("built-in resource " + name + " is missing from the build");
