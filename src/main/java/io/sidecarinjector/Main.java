@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.sidecarinjector.admission.ImageWarmUp;
 import io.sidecarinjector.cli.RootCommand;
 import picocli.CommandLine;
 import sun.misc.Signal;
@@ -27,6 +28,7 @@ public class Main implements QuarkusApplication {
             System.setProperty("quarkus.log.console.stderr", "true");
             System.setProperty("quarkus.log.level", "WARN");
         }
+        ImageWarmUp.besideJvmStart();
         Quarkus.run(Main.class, args);
     }
 

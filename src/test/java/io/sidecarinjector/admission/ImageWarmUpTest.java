@@ -1,5 +1,7 @@
 package io.sidecarinjector.admission;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -24,5 +26,14 @@ class ImageWarmUpTest {
         assertTrue(added.contains("/spec/initContainers"), () -> "patch: " + patch);
         assertTrue(added.stream().anyMatch(p -> p.startsWith("/spec/containers/")), () -> "patch: " + patch);
         assertTrue(added.contains("/spec/volumes"), () -> "patch: " + patch);
+    }
+
+    @Test
+    void onAJvmTheWarmUpRunsOnAThreadOfItsOwnAndEnds() throws InterruptedException {
+        Thread thread = ImageWarmUp.besideJvmStart().orElseThrow();
+        assertEquals("warm-up", thread.getName());
+        assertTrue(thread.isDaemon(), "must not keep a command from exiting");
+        thread.join(30_000);
+        assertFalse(thread.isAlive());
     }
 }
