@@ -8,7 +8,10 @@ small activator proxy, throughput and latency with wrk against the floor of the 
 /q/health/live) for replicas of one pod (answers reused) and for pods never seen before, the cost of a
 50-container pod against a 1-container pod, resident memory at start, after 10,000 injections and after 60 s of
 load (1,000 requests/s, fixed rate, LoadDriver.java, every pod new), then 30 s of that load with replicas of one
-pod. Needs wrk (Debian).
+pod. With --only ...,flood (not run by default): 2,000 connections posting new pods for 20 s, kept alive and then
+one connection per request, with the peak RSS and whether the instance stays up and serves again afterwards. A jar
+runs with the AppCDS archive its build wrote, if there is one, and its cold start is also measured with C1 only.
+Needs wrk (Debian).
 Raw output goes to DIR (default native-tests/bench/results/<date>).
 """
 import argparse
@@ -242,6 +245,7 @@ WRK_SCRIPT = """
 wrk.method = "%s"
 wrk.headers["Content-Type"] = "application/json"
 %s
+%s
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%.3f %%.1f\\n", summary.requests,
     summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
@@ -264,15 +268,17 @@ end
 """
 
 
-def wrk(port, path, body, connections=16, seconds=10, distinct=False):
+def wrk(port, path, body, connections=16, seconds=10, distinct=False, close=False):
+    """close: every request on a new connection (Connection: close), as a client without keep-alive does"""
+    extra_header = 'wrk.headers["Connection"] = "close"' if close else ""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         if body is None:
-            script.write(WRK_SCRIPT % ("GET", ""))
+            script.write(WRK_SCRIPT % ("GET", extra_header, ""))
         else:
             body_file = tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False)
             body_file.write(body)
             body_file.close()
-            script.write(WRK_SCRIPT % ("POST", f'local f = io.open("{body_file.name}", "rb")\n'
+            script.write(WRK_SCRIPT % ("POST", extra_header, f'local f = io.open("{body_file.name}", "rb")\n'
                                                 f'wrk.body = f:read("*a")\nf:close()'
                                                 + (DISTINCT if distinct else "")))
     result = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name,
@@ -358,11 +364,52 @@ def memory_and_load(artifact, out):
         server.stop()
 
 
+def flood(artifact, out, connections=2000, seconds=20):
+    """Far more clients than the instance can serve: 2,000 connections posting pods never seen before, kept alive
+    and then one connection per request. It must stay up within its heap, refuse what it cannot inject, and serve
+    again once the flood ends."""
+    k = kind(artifact)
+    for close in (False, True):
+        server = Server(artifact)
+        try:
+            server.wait_injecting(review(typical_pod()))
+            peak = [rss_mb(server.proc.pid)]
+
+            def sample():
+                while server.proc.poll() is None and not stop.is_set():
+                    peak[0] = max(peak[0], rss_mb(server.proc.pid))
+                    time.sleep(0.2)
+
+            stop = threading.Event()
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            result = wrk(server.port, "/inject", review(typical_pod(seq="SEQ0000000000000")),
+                         connections=connections, seconds=seconds, distinct=True, close=close)
+            stop.set()
+            ended = time.perf_counter()
+            served = None
+            while server.proc.poll() is None and time.perf_counter() - ended < 30:
+                if injected(server.port, review(typical_pod(seq="after-flood"))):
+                    served = time.perf_counter() - ended
+                    break
+                time.sleep(0.05)
+            state = ("exited with " + str(server.proc.returncode) if server.proc.poll() is not None
+                     else "up, served a new pod %.1f s after the flood" % served if served is not None
+                     else "up, but served no pod within 30 s after the flood")
+            how = "one connection per request" if close else "keep-alive"
+            out(f"flood {k}: {connections} connections ({how}), new pods, {seconds} s: {result['requests']} answers "
+                f"({result['rps']:.0f}/s), {result['errors']} timed out or failed (wrk: 2 s timeout); "
+                f"peak RSS {peak[0]:.0f} MB; {state}")
+        finally:
+            server.stop()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("artifacts", nargs="+")
     parser.add_argument("--out", default=None)
-    parser.add_argument("--only", default="coldstart,zero,throughput,memory")
+    parser.add_argument("--only", default="coldstart,zero,throughput,memory",
+                        help="comma-separated steps: coldstart, zero, throughput, memory, flood (not by default)")
     parser.add_argument("--jvm-options", default="", help="JVM options, e.g. '-Xmx128m'")
     parser.add_argument("--native-options", default="",
                         help="run-time options of the native executable, e.g. '-Xmx64m -Xmn16m' (the kit's "
@@ -395,6 +442,8 @@ def main():
             throughput(artifact, out)
         if "memory" in steps:
             memory_and_load(artifact, out)
+        if "flood" in steps:
+            flood(artifact, out)
 
 
 if __name__ == "__main__":
