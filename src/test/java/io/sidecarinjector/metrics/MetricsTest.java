@@ -2,6 +2,7 @@ package io.sidecarinjector.metrics;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -75,5 +76,14 @@ class MetricsTest {
         assertTrue(text.contains("sidecar_injector_config_info{revision=\""), "the revision in service is exported");
         assertTrue(text.contains("sidecar_injector_config_reloads_total"));
         assertTrue(text.contains("sidecar_injector_tls_certificate_expiry_seconds"));
+    }
+
+    @Test
+    void requestsAreCountedOnceAndTheProcessIsVisible() {
+        post(Reviews.request("m-5", "demo", pod("p", null)).toString());
+        String text = scrape();
+        assertFalse(text.contains("http_server_requests"), "the framework's per-request timer is off");
+        assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics stay");
+        assertTrue(text.contains("process_cpu_usage"), "process metrics stay");
     }
 }
