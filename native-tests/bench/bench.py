@@ -50,7 +50,8 @@ OPTIONS = {"jvm": [], "native": []}
 
 def command(artifact, extra=()):
     if artifact.endswith(".jar"):
-        return ["java"] + class_data_archive(artifact) + OPTIONS["jvm"] + list(extra) + ["-jar", pathlib.Path(artifact).name]
+        return (["java"] + class_data_archive(artifact) + OPTIONS["jvm"] + list(extra)
+                + ["-jar", pathlib.Path(artifact).name])
     return [artifact] + OPTIONS["native"] + list(extra)
 
 
