@@ -8,7 +8,8 @@ Options after the artifact are passed to it: JVM options for the jar, run-time o
 (CI runs the native executable with a 64 MB heap, so that the whole suite, hostile inputs included, is known to
 fit in it).
 
-It starts the artifact on a free port with its configuration in a ConfigMap-shaped folder, waits for readiness,
+For a jar it first checks that the class-data archive the build wrote beside it serves this JVM. It starts the
+artifact on a free port with its configuration in a ConfigMap-shaped folder, waits for readiness,
 sends the golden AdmissionReviews and a set of bad requests, changes the configuration on disk, then stops the
 process with SIGTERM and checks that it exits promptly. It prints one line per check and a closing
 'N passed, N failed' line; the exit code is non-zero if any check failed.
@@ -154,11 +155,27 @@ def command_for(artifact, options):
     return [artifact] + options
 
 
+def class_data_archive(jar):
+    """The jar build writes an AppCDS archive beside the jar (README, JVM start): run from the jar's folder with it,
+    this JVM must load the application's classes from it."""
+    folder = pathlib.Path(jar).parent
+    check("the jar build wrote app-cds.jsa", (folder / "app-cds.jsa").exists())
+    run = subprocess.run(["java", "-Xshare:on", "-XX:SharedArchiveFile=app-cds.jsa", "-Xlog:class+load=info",
+                          "-jar", pathlib.Path(jar).name, "--version"], cwd=folder, capture_output=True, text=True,
+                         timeout=60)
+    from_archive = [l for l in run.stdout.splitlines() if "shared objects file (top)" in l]
+    check("the application's classes load from app-cds.jsa",
+          run.returncode == 0 and any("io.sidecarinjector.Main " in l for l in from_archive),
+          f"(exit {run.returncode}, {len(from_archive)} classes from it) {run.stderr[-300:]}")
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__)
         return 2
     artifact = str(pathlib.Path(sys.argv[1]).resolve())
+    if artifact.endswith(".jar"):
+        class_data_archive(artifact)
     port = free_port()
     config = ConfigMapDir({"config": "policy: enabled\n", "mesh": "tag: blackbox\n"})
     env = dict(os.environ, QUARKUS_HTTP_PORT=str(port),
