@@ -215,15 +215,11 @@ public class LoadDriver {
     }
 
     static void copy(InputStream in, ByteArrayOutputStream out, long length) throws IOException {
-        byte[] buffer = new byte[8192];
-        for (long left = length; left > 0;) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new EOFException("connection closed in a body");
-            }
-            out.write(buffer, 0, n);
-            left -= n;
+        byte[] bytes = in.readNBytes(Math.toIntExact(length));
+        if (bytes.length < length) {
+            throw new EOFException("connection closed in a body");
         }
+        out.writeBytes(bytes);
     }
 
     static boolean contains(byte[] haystack, byte[] needle) {
