@@ -45,7 +45,7 @@ public final class AdmissionAnswers {
         if (!decision.inject()) {
             return new AdmissionResult(request.uid(), true, null, 0, null, audit, result.warnings(), decision.reason());
         }
-        ArrayNode patch = PodPatch.diff(request.pod(), result.pod());
+        ArrayNode patch = PodPatch.diff(result.submitted(), result.pod());
         // an injected pod sent again (re-invocation) needs no change: answer without a patch
         return new AdmissionResult(request.uid(), true, patch.isEmpty() ? null : patch, 0, null, audit,
                 result.warnings(), decision.reason());

@@ -182,30 +182,27 @@ public class AdmissionHandler {
     }
 
     private void count(PreparedAnswer answer) {
-        AdmissionResult result = answer.result();
         if (answer.failure() != null) {
             metrics.failed(answer.failure());
-        } else if (!result.allowed()) {
+        } else if (!answer.allowed()) {
             metrics.failed(FailureType.REJECTED);
-        } else if (result.patch() != null) {
+        } else if (answer.injected()) {
             metrics.injected();
         } else {
-            metrics.skipped(result.reason());
+            metrics.skipped(answer.reason());
         }
     }
 
     private static void log(ReviewEnvelope envelope, PreparedAnswer answer) {
-        AdmissionResult result = answer.result();
         if (answer.failure() == FailureType.RENDER || answer.failure() == FailureType.INTERNAL) {
             return; // logged with its cause where it was caught
         }
-        if (!result.allowed()) {
+        if (!answer.allowed()) {
             LOG.warnf("pod rejected: uid=%s namespace=%s pod=%s reason=%s", envelope.uid(), envelope.namespace(),
-                    envelope.podName(), result.message());
+                    envelope.podName(), answer.message());
         } else if (LOG.isDebugEnabled()) {
             LOG.debugf("uid=%s namespace=%s pod=%s decision=%s reason=%s", envelope.uid(), envelope.namespace(),
-                    envelope.podName(), result.auditAnnotations().get(AdmissionAnswers.AUDIT_DECISION),
-                    result.auditAnnotations().get(AdmissionAnswers.AUDIT_REASON));
+                    envelope.podName(), answer.decision(), answer.reasonCode());
         }
     }
 }

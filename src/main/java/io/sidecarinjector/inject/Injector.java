@@ -20,6 +20,7 @@ import io.sidecarinjector.merge.PodMerger;
 import io.sidecarinjector.overrides.PodOverrides;
 import io.sidecarinjector.overrides.PodOverridesParser;
 import io.sidecarinjector.overrides.PodRejectedException;
+import io.sidecarinjector.config.Mappers;
 import io.sidecarinjector.config.Messages;
 import io.sidecarinjector.probe.ProbeRewriter;
 import io.sidecarinjector.policy.Decision;
@@ -48,9 +49,11 @@ public final class Injector {
     public static InjectionResult inject(Pod pod, String namespace, InjectorSnapshot snapshot) {
         Decision decision = snapshot.policy().decide(pod, namespace);
         if (!decision.inject()) {
-            return new InjectionResult(decision, pod, decision.warnings());
+            return new InjectionResult(decision, pod, decision.warnings(), null);
         }
         PodShape.check(pod);
+        // a pod's tree costs more to make than to copy, and a first injection merges into the submitted pod itself
+        ObjectNode submitted = Mappers.JSON.valueToTree(pod);
         Pod base = PreviousInjection.strip(pod);
         PodOverrides overrides = PodOverridesParser.parse(annotations(base));
         List<InjectionTemplate> templates = templatesFor(base, snapshot);
@@ -59,7 +62,8 @@ public final class Injector {
         List<ObjectNode> fragments = snapshot.fragments().render(templates, values);
         // a native sidecar starts first by being an init container; otherwise holding needs it first in the list
         // the merged pod is a new object that this pipeline owns: the steps after the merge change it in place
-        Pod injected = PodMerger.merge(base, fragments,
+        ObjectNode baseTree = base == pod ? submitted.deepCopy() : Mappers.JSON.valueToTree(base);
+        Pod injected = PodMerger.merge(baseTree, fragments,
                 values.holdApplicationUntilProxyStarts() && !values.nativeSidecar());
         if (overrides.rewriteProbes().orElse(true) && values.statusPort() != 0) {
             ProbeRewriter.rewrite(injected, TemplateValuesFactory.PROXY_CONTAINER, values.statusPort());
@@ -68,7 +72,7 @@ public final class Injector {
                 snapshot.config().injection().injectedAnnotations());
         List<String> warnings = new ArrayList<>(decision.warnings());
         warnings.addAll(overrides.warnings());
-        return new InjectionResult(decision, injected, warnings);
+        return new InjectionResult(decision, injected, warnings, submitted);
     }
 
     private static Map<String, String> annotations(Pod pod) {

@@ -44,7 +44,16 @@ public final class PodMerger {
      * @return a new pod, which the caller owns
      */
     public static Pod merge(Pod pod, List<ObjectNode> fragments, boolean containersFirst) {
-        ObjectNode target = Mappers.JSON.valueToTree(pod);
+        return merge((ObjectNode) Mappers.JSON.valueToTree(pod), fragments, containersFirst);
+    }
+
+    /**
+     * @param target the pod as the JSON tree of its own serialisation; the merge writes into it
+     * @param fragments partial pods as JSON trees, in template order; they are not modified
+     * @param containersFirst put injected containers before the pod's own
+     * @return a new pod, which the caller owns
+     */
+    public static Pod merge(ObjectNode target, List<ObjectNode> fragments, boolean containersFirst) {
         Map<String, Integer> insertedAtFront = new HashMap<>();
         for (ObjectNode fragment : fragments) {
             mergeObject(target, fragment, "", containersFirst, insertedAtFront);

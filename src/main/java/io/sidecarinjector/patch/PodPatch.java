@@ -22,7 +22,10 @@ public final class PodPatch {
      * a diff must not walk it.
      */
     public static ObjectNode tree(Pod pod) {
-        ObjectNode tree = Mappers.JSON.valueToTree(pod);
+        return withoutManagedFields(Mappers.JSON.valueToTree(pod));
+    }
+
+    private static ObjectNode withoutManagedFields(ObjectNode tree) {
         if (tree.get("metadata") instanceof ObjectNode metadata) {
             metadata.remove("managedFields");
         }
@@ -34,7 +37,15 @@ public final class PodPatch {
      * audit log and to reason about. Keys with '/' or '~' are escaped by the library.
      */
     public static ArrayNode diff(Pod original, Pod mutated) {
-        return (ArrayNode) JsonDiff.asJson(tree(original), tree(mutated),
+        return diff((ObjectNode) Mappers.JSON.valueToTree(original), mutated);
+    }
+
+    /**
+     * @param original the original pod as the JSON tree of its own serialisation; its managedFields are removed
+     */
+    public static ArrayNode diff(ObjectNode original, Pod mutated) {
+        withoutManagedFields(original);
+        return (ArrayNode) JsonDiff.asJson(original, tree(mutated),
                 EnumSet.copyOf(DiffFlags.dontNormalizeOpIntoMoveAndCopy()));
     }
 

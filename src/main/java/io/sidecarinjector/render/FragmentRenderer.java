@@ -20,7 +20,27 @@ import io.sidecarinjector.config.Messages;
  */
 public final class FragmentRenderer {
 
-    private record Key(String template, TemplateValues values) {
+    /** Not a record: a record's equals and hashCode run as interpreted method handles in the native executable. */
+    private static final class Key {
+        private final String template;
+        private final TemplateValues values;
+        private final int hash;
+
+        Key(String template, TemplateValues values) {
+            this.template = template;
+            this.values = values;
+            this.hash = 31 * template.hashCode() + values.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && hash == k.hash && template.equals(k.template) && values.equals(k.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     private final LruCache<Key, ObjectNode> parsed;
