@@ -20,10 +20,14 @@ record PreparedAnswer(byte[] response, boolean allowed, boolean injected, Reason
         String decision, String reasonCode, FailureType failure) {
 
     static PreparedAnswer of(AdmissionResult result) {
-        return failed(result, null);
+        return of(result, null);
     }
 
     static PreparedAnswer failed(AdmissionResult result, FailureType failure) {
+        return of(result, failure);
+    }
+
+    private static PreparedAnswer of(AdmissionResult result, FailureType failure) {
         return new PreparedAnswer(AdmissionReviewWriter.response(result), result.allowed(), result.patch() != null,
                 result.reason(), result.message(), result.auditAnnotations().get(AdmissionAnswers.AUDIT_DECISION),
                 result.auditAnnotations().get(AdmissionAnswers.AUDIT_REASON), failure);

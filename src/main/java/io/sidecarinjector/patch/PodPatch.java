@@ -37,7 +37,7 @@ public final class PodPatch {
      * audit log and to reason about. Keys with '/' or '~' are escaped by the library.
      */
     public static ArrayNode diff(Pod original, Pod mutated) {
-        return diff((ObjectNode) Mappers.JSON.valueToTree(original), mutated);
+        return diff(tree(original), mutated);
     }
 
     /**

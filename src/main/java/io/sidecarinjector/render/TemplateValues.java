@@ -102,7 +102,12 @@ public record TemplateValues(
 
     @Override
     public int hashCode() {
-        return Objects.hash(revision, proxyImage, initImage, outboundPort, inboundPort, statusPort, healthPort, metricsPort, proxyUid, proxyGid, interceptionMode, includeOutboundIPRanges, excludeOutboundIPRanges, includeInboundPorts, excludeInboundPorts, excludeOutboundPorts, cpuRequest, memoryRequest, cpuLimit, memoryLimit, holdApplicationUntilProxyStarts, nativeSidecar, discoveryAddress, proxyLogLevel, proxyComponentLogLevel, trustDomain, workloadName, canonicalName, canonicalRevision, appContainers, podPortsJson, concurrency, proxyConfigJson, userVolumesJson, userVolumeMountsJson);
+        return Objects.hash(revision, proxyImage, initImage, outboundPort, inboundPort, statusPort, healthPort,
+                metricsPort, proxyUid, proxyGid, interceptionMode, includeOutboundIPRanges, excludeOutboundIPRanges,
+                includeInboundPorts, excludeInboundPorts, excludeOutboundPorts, cpuRequest, memoryRequest, cpuLimit,
+                memoryLimit, holdApplicationUntilProxyStarts, nativeSidecar, discoveryAddress, proxyLogLevel,
+                proxyComponentLogLevel, trustDomain, workloadName, canonicalName, canonicalRevision, appContainers,
+                podPortsJson, concurrency, proxyConfigJson, userVolumesJson, userVolumeMountsJson);
     }
 
     /** The application container that kubectl should pick by default, or empty when the pod has none. */
