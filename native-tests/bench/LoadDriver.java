@@ -29,7 +29,8 @@ import org.HdrHistogram.Recorder;
  * due while all are busy waits, and the wait counts in its latency.
  *
  * With "distinct", every request carries a pod never sent before: the placeholder SEQ0000000000000 in the body is
- * replaced by a counter of the same length. With "-" as BODY_FILE the requests are GETs: pointed at
+ * replaced by a counter of the same length that starts at the run's start in microseconds, so that a second run
+ * against the same server does not send the first run's pods again (they would be replicas to the webhook). With "-" as BODY_FILE the requests are GETs: pointed at
  * /q/health/live, the same schedule measures the floor of the setup itself (server, driver and shared cores).
  *
  * Prints one line per second (after warm-up) and a summary: requests, errors (no answer, or not HTTP 200), refused
@@ -53,6 +54,7 @@ public class LoadDriver {
         int seconds = Integer.parseInt(args[3]);
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         boolean distinct = args.length > 5 && args[5].equals("distinct");
+        long firstNumber = System.currentTimeMillis() * 1000;
         int placeholder = new String(body, StandardCharsets.ISO_8859_1).indexOf(PLACEHOLDER);
         if (distinct && placeholder < 0) {
             throw new IllegalArgumentException("distinct: the body has no " + PLACEHOLDER);
@@ -82,7 +84,7 @@ public class LoadDriver {
                     long due = start + i * intervalNanos;
                     waitUntil(due);
                     boolean measured = i >= firstMeasured;
-                    byte[] payload = distinct ? numbered(body, placeholder, i) : body;
+                    byte[] payload = distinct ? numbered(body, placeholder, firstNumber + i) : body;
                     try {
                         if (socket == null) {
                             socket = new Socket();

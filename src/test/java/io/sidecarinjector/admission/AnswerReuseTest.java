@@ -19,8 +19,8 @@ import io.sidecarinjector.config.Mappers;
 import io.sidecarinjector.testing.Reviews;
 
 /**
- * A replica is answered at lookup, without injection, once its first copy was answered; a pod that differs, or the
- * same pod in another namespace, is not.
+ * A replica is answered at lookup, without injection, once two copies were answered (an answer is kept from the
+ * second time its question comes); a pod that differs, or the same pod in another namespace, is not.
  */
 @QuarkusTest
 class AnswerReuseTest {
@@ -45,12 +45,21 @@ class AnswerReuseTest {
         JsonNode injected = Mappers.JSON.readTree(handler.handle(first));
 
         AdmissionHandler.Lookup second = handler.lookUp(review("u-second", "demo", pod));
-        assertNotNull(second.answer(), "a replica: answered at lookup");
-        JsonNode reused = Mappers.JSON.readTree(second.answer());
-        assertEquals("u-second", reused.path("response").path("uid").asText());
+        assertNull(second.answer(), "seen once: injected again, and its answer kept");
+        assertEquals(injected.path("response").path("patch"),
+                Mappers.JSON.readTree(handler.handle(second)).path("response").path("patch"));
+
+        AdmissionHandler.Lookup third = handler.lookUp(review("u-third", "demo", pod));
+        assertNotNull(third.answer(), "a replica: answered at lookup");
+        JsonNode reused = Mappers.JSON.readTree(third.answer());
+        assertEquals("u-third", reused.path("response").path("uid").asText());
         assertEquals(injected.path("response").path("patch"), reused.path("response").path("patch"));
 
-        assertNull(handler.lookUp(review("u-other", "other", pod)).answer(), "another namespace: another question");
+        AdmissionHandler.Lookup other = handler.lookUp(review("u-other", "other", pod));
+        assertNull(other.answer(), "another namespace: another question");
+        handler.handle(other);
+        handler.handle(handler.lookUp(review("u-other-2", "other", pod)));
+        assertNotNull(handler.lookUp(review("u-other-3", "other", pod)).answer(), "kept for its own namespace");
         assertNull(handler.lookUp(review("u-changed", "demo", replica("reuse-2"))).answer(), "another pod");
     }
 }
