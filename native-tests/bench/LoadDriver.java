@@ -30,8 +30,9 @@ import org.HdrHistogram.Recorder;
  *
  * With "distinct", every request carries a pod never sent before: the placeholder SEQ0000000000000 in the body is
  * replaced by a counter of the same length that starts at the run's start in microseconds, so that a second run
- * against the same server does not send the first run's pods again (they would be replicas to the webhook). With "-" as BODY_FILE the requests are GETs: pointed at
- * /q/health/live, the same schedule measures the floor of the setup itself (server, driver and shared cores).
+ * against the same server does not send the first run's pods again (they would be replicas to the webhook).
+ * With "-" as BODY_FILE the requests are GETs: pointed at /q/health/live, the same schedule measures the floor of
+ * the setup itself (server, driver and shared cores).
  *
  * Prints one line per second (after warm-up) and a summary: requests, errors (no answer, or not HTTP 200), refused
  * (an answer with allowed: false, e.g. under overload), p50/p99/p999/max in ms.
