@@ -353,7 +353,7 @@ def memory_and_load(artifact, out):
         sampler = threading.Thread(target=sample)
         sampler.start()
         # The driver is a JVM on the same cores: in its first second, its own start (interpreter, JIT threads) put
-        # that second's p99 at 80 ms (9 ms on the floor, against 4-6 and 1-2 ms in the seconds after), so it warms
+        # that second's p99 at 80 ms (9 ms on the floor, against 4-6 and 0.7-1.9 ms in the seconds after), so it warms
         # up uncounted here as in the runs below.
         run = load_driver(server.port, 1000, 60, warmup=10, distinct=True)
         sampler.join()
