@@ -12,8 +12,9 @@ For a jar it first checks that the class-data archive the build wrote beside it 
 artifact on a free port with its configuration in a ConfigMap-shaped folder, waits for readiness,
 sends the golden AdmissionReviews and a set of bad requests, changes the configuration on disk, then stops the
 process with SIGTERM and checks that it exits promptly. A native executable is then started once more, with
--XX:+PrintGC, for 5,000 new pods: its collector must not have run a complete collection. It prints one line per
-check and a closing 'N passed, N failed' line; the exit code is non-zero if any check failed.
+README's heap advice (-Xmx128m, not the options given here) and -XX:+PrintGC, for 5,000 new pods: its collector
+must not have run a complete collection. It prints one line per check and a closing 'N passed, N failed' line;
+the exit code is non-zero if any check failed.
 """
 import base64
 import copy
