@@ -158,8 +158,9 @@ def command_for(artifact, options):
 
 
 def class_data_archive(jar):
-    """The jar build writes an AppCDS archive beside the jar (README, JVM start): run from the jar's folder with it,
-    this JVM must load the application's classes from it."""
+    """The jar build writes a class-data archive beside the jar from a training run of the service (README, JVM
+    start): run from the jar's folder with it, a JVM must load from it the application's classes, those of the
+    server that start loads and those that a request loads."""
     folder = pathlib.Path(jar).parent
     check("the jar build wrote app-cds.jsa", (folder / "app-cds.jsa").exists())
     run = subprocess.run(["java", "-Xshare:on", "-XX:SharedArchiveFile=app-cds.jsa", "-Xlog:class+load=info",
@@ -169,6 +170,29 @@ def class_data_archive(jar):
     check("the application's classes load from app-cds.jsa",
           run.returncode == 0 and any("io.sidecarinjector.Main " in l for l in from_archive),
           f"(exit {run.returncode}, {len(from_archive)} classes from it) {run.stderr[-300:]}")
+    port = free_port()
+    classes = pathlib.Path(tempfile.mktemp(prefix="blackbox-classes-", suffix=".log"))
+    proc = subprocess.Popen(["java", "-Xshare:on", "-XX:SharedArchiveFile=app-cds.jsa",
+                             f"-Xlog:class+load=info:file={classes}", "-jar", pathlib.Path(jar).name], cwd=folder,
+                            env=dict(os.environ, QUARKUS_HTTP_PORT=str(port)), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    pod = yaml.safe_load((GOLDEN / "several-containers-with-ports.yaml").read_text())
+    try:
+        served = wait_ready(port, proc, 60) and "patch" in inject(port, pod, uid="cds")[0]["response"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    loaded = classes.read_text().splitlines() if classes.exists() else []
+    # one class of each: the server's start, the request's way through the HTTP layer, the injection
+    wanted = ["io.vertx.core.http.impl.Http1xServerConnection", "io.netty.handler.codec.http.HttpObjectDecoder",
+              "io.sidecarinjector.admission.InjectResource", "io.sidecarinjector.patch.PodPatch"]
+    missing = [name for name in wanted
+               if not any(l.split()[1:2] == [name] and "shared objects file (top)" in l for l in loaded)]
+    check("serving a pod, the server's and the request's classes load from app-cds.jsa", served and not missing,
+          f"(served {served}, not from it: {missing}, {len(loaded)} classes loaded; log {classes})")
 
 
 def main():

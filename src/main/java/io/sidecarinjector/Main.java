@@ -7,6 +7,7 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.sidecarinjector.admission.ImageWarmUp;
 import io.sidecarinjector.cli.RootCommand;
+import io.sidecarinjector.training.ClassDataTraining;
 import picocli.CommandLine;
 import sun.misc.Signal;
 
@@ -20,6 +21,9 @@ public class Main implements QuarkusApplication {
 
     @Inject
     CommandLine.IFactory factory;
+
+    @Inject
+    ClassDataTraining training;
 
     public static void main(String... args) {
         if (args.length > 0) {
@@ -42,6 +46,9 @@ public class Main implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
+        if (args.length == 0 && ClassDataTraining.requested()) {
+            return training.run();
+        }
         if (args.length == 0) {
             exitZeroOnSigterm();
             Quarkus.waitForExit();

@@ -152,9 +152,12 @@ public final class ConfigDocuments {
         }
     }
 
-    /** A text resource built into the application (UTF-8); its absence is a broken build. */
+    /**
+     * A text resource built into the application (UTF-8); its absence is a broken build. Looked up through this
+     * class rather than its loader: a native image then searches the one module instead of every module it holds.
+     */
     public static String resource(String name) {
-        try (InputStream in = ConfigDocuments.class.getClassLoader().getResourceAsStream(name)) {
+        try (InputStream in = ConfigDocuments.class.getResourceAsStream("/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("built-in resource " + name + " is missing from the build");
             }
