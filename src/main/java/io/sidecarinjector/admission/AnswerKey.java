@@ -1,7 +1,6 @@
 package io.sidecarinjector.admission;
 
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
@@ -23,7 +22,8 @@ final class AnswerKey {
         CRC32C crc = new CRC32C();
         crc.update(pod);
         this.checksum = crc.getValue();
-        this.hash = Objects.hash(namespace, operation, checksum);
+        // written out rather than Objects.hash, which boxes the checksum into a new array on every request
+        this.hash = 31 * (31 * namespace.hashCode() + operation.hashCode()) + Long.hashCode(checksum);
     }
 
     static AnswerKey of(ReviewEnvelope envelope) {
