@@ -14,7 +14,8 @@ import sun.misc.Signal;
 /**
  * Entry point of the packaged artifact (jar or native executable). With no arguments it serves the webhook; with
  * a command ({@code kube-inject}, {@code check-inject}, {@code --help}) it runs that command and exits, opening no
- * port.
+ * port. The jar build's own run, with {@code -Dsidecar-injector.class-data-training=true}, serves just long enough
+ * to answer its training requests (see {@link ClassDataTraining}).
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
