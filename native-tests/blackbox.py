@@ -150,6 +150,26 @@ def wait_ready(port, proc, seconds):
     return False
 
 
+def typical_pod():
+    """The golden case with several containers and ports, as the load checks send it."""
+    return yaml.safe_load((GOLDEN / "several-containers-with-ports.yaml").read_text())
+
+
+def wait_or_kill(proc, seconds=20):
+    """The exit code, or None when the process had to be killed after the given time."""
+    try:
+        return proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return None
+
+
+def stop(proc):
+    """SIGTERM, as Kubernetes stops a pod; killed if it has not exited within 20 s."""
+    proc.send_signal(signal.SIGTERM)
+    return wait_or_kill(proc)
+
+
 def command_for(artifact, options):
     """options: JVM options for a jar, run-time options (-Xmx, -Xmn) for a native executable."""
     if artifact.endswith(".jar"):
@@ -176,15 +196,11 @@ def class_data_archive(jar):
                              f"-Xlog:class+load=info:file={classes}", "-jar", pathlib.Path(jar).name], cwd=folder,
                             env=dict(os.environ, QUARKUS_HTTP_PORT=str(port)), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    pod = yaml.safe_load((GOLDEN / "several-containers-with-ports.yaml").read_text())
+    pod = typical_pod()
     try:
         served = wait_ready(port, proc, 60) and "patch" in inject(port, pod, uid="cds")[0]["response"]
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     loaded = classes.read_text().splitlines() if classes.exists() else []
     # one class of each: the server's start, the request's way through the HTTP layer, the injection
     wanted = ["io.vertx.core.http.impl.Http1xServerConnection", "io.netty.handler.codec.http.HttpObjectDecoder",
@@ -235,7 +251,7 @@ def shutdown_under_load(port, proc, log):
     request sent is answered, and the process exits 0."""
     import http.client
     import threading
-    pod = yaml.safe_load((GOLDEN / "several-containers-with-ports.yaml").read_text())
+    pod = typical_pod()
     body = json.dumps(review(pod, "drain")).encode()
     stop = threading.Event()
     drained = threading.Event()
@@ -284,11 +300,7 @@ def shutdown_under_load(port, proc, log):
         time.sleep(0.02)
     time.sleep(0.5)  # endpoints propagating: requests still arrive, and are served
     drained.set()
-    try:
-        code = proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        code = None
+    code = wait_or_kill(proc)
     time.sleep(0.2)
     stop.set()
     for t in threads:
@@ -309,7 +321,7 @@ def collector_under_new_pods(executable, pods=5000, clients=4):
     log = open(tempfile.mktemp(prefix="blackbox-gc-", suffix=".log"), "w")
     proc = subprocess.Popen([executable, "-Xmx128m", "-XX:+PrintGC"], stdout=log, stderr=subprocess.STDOUT,
                             env=dict(os.environ, QUARKUS_HTTP_PORT=str(port)))
-    pod = yaml.safe_load((GOLDEN / "several-containers-with-ports.yaml").read_text())
+    pod = typical_pod()
     errors = []
 
     def client(first):
@@ -338,11 +350,7 @@ def collector_under_new_pods(executable, pods=5000, clients=4):
         for t in threads:
             t.join()
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
     lines = pathlib.Path(log.name).read_text().splitlines()
     incremental = sum("Incremental GC" in line for line in lines)

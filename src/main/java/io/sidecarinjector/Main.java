@@ -47,10 +47,10 @@ public class Main implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
-        if (args.length == 0 && ClassDataTraining.requested()) {
-            return training.run();
-        }
         if (args.length == 0) {
+            if (ClassDataTraining.requested()) {
+                return training.run();
+            }
             exitZeroOnSigterm();
             Quarkus.waitForExit();
             return 0;
