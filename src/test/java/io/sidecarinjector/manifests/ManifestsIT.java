@@ -155,6 +155,7 @@ class ManifestsIT {
         assertEquals(2, deployment.getSpec().getReplicas());
         assertTrue(pod.getSecurityContext().getRunAsNonRoot());
         assertFalse(pod.getTopologySpreadConstraints().isEmpty());
+        assertFalse(pod.getEnableServiceLinks(), "no service environment variables to read at every start");
         List<Container> all = new ArrayList<>(pod.getContainers());
         all.addAll(pod.getInitContainers());
         for (Container c : all) {
