@@ -29,6 +29,12 @@ public final class ConfigDocuments {
     static final String INJECTION_DEFAULTS = "defaults/injection.yaml";
     static final String MESH_DEFAULTS = "defaults/mesh.yaml";
     private static final Set<String> POLICIES = Set.of("enabled", "disabled");
+    /*
+     * The built-in documents are read once, not at every reload; in the native executable this initialiser runs
+     * while the image is built, so the start does not parse them at all.
+     */
+    private static final ObjectNode INJECTION_DEFAULTS_TREE = builtIn(INJECTION_DEFAULTS);
+    private static final ObjectNode MESH_DEFAULTS_TREE = builtIn(MESH_DEFAULTS);
 
     private ConfigDocuments() {
     }
@@ -48,8 +54,8 @@ public final class ConfigDocuments {
      */
     public static InjectorConfig load(Optional<Document> injectionYaml, Optional<Document> meshYaml)
             throws InvalidConfigException {
-        ObjectNode injectionTree = merged(INJECTION_DEFAULTS, injectionYaml);
-        ObjectNode meshTree = merged(MESH_DEFAULTS, meshYaml);
+        ObjectNode injectionTree = merged(INJECTION_DEFAULTS_TREE, injectionYaml);
+        ObjectNode meshTree = merged(MESH_DEFAULTS_TREE, meshYaml);
         InjectionConfig injection = bind(injectionTree, InjectionConfig.class, name(injectionYaml, INJECTION_DEFAULTS));
         MeshConfig mesh = bind(meshTree, MeshConfig.class, name(meshYaml, MESH_DEFAULTS));
         if (!POLICIES.contains(injection.policy())) {
@@ -67,9 +73,20 @@ public final class ConfigDocuments {
         return doc.map(Document::name).orElse(fallback);
     }
 
-    private static ObjectNode merged(String defaultsResource, Optional<Document> override)
-            throws InvalidConfigException {
-        ObjectNode base = (ObjectNode) parse(new Document(defaultsResource, resource(defaultsResource)));
+    private static ObjectNode builtIn(String name) {
+        try {
+            if (parse(new Document(name, resource(name))) instanceof ObjectNode tree) {
+                return tree;
+            }
+            throw new IllegalStateException("built-in document " + name + " is not a YAML mapping");
+        } catch (InvalidConfigException e) {
+            throw new IllegalStateException("built-in document " + name + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** The defaults (copied, never changed) with the document's keys merged over them. */
+    private static ObjectNode merged(ObjectNode defaults, Optional<Document> override) throws InvalidConfigException {
+        ObjectNode base = defaults.deepCopy();
         if (override.isEmpty()) {
             return base;
         }

@@ -41,6 +41,14 @@ class ConfigDocumentsTest {
     }
 
     @Test
+    void aLoadLeavesTheDefaultsAsTheyWere() throws Exception {
+        InjectorConfig before = ConfigDocuments.defaults();
+        ConfigDocuments.load(doc("policy: disabled\nignoredNamespaces: [infra]\n"),
+                doc("ports:\n  status: 15999\nproxyUid: 1000\n"));
+        assertEquals(before, ConfigDocuments.defaults(), "the built-in documents are read once and shared");
+    }
+
+    @Test
     void anEmptyDocumentMeansDefaults() throws Exception {
         InjectorConfig config = ConfigDocuments.load(doc(""), doc("# nothing but a comment\n"));
         assertEquals(ConfigDocuments.defaults(), config);
