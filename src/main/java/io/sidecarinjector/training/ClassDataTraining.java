@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.value.registry.ValueRegistry;
 import io.quarkus.vertx.http.HttpServer;
+import io.sidecarinjector.admission.AdmissionReviewReader;
 import io.sidecarinjector.config.Mappers;
 
 /**
@@ -113,7 +114,7 @@ public class ClassDataTraining {
 
     static byte[] review(String uid, Pod pod) {
         ObjectNode review = Mappers.JSON.createObjectNode()
-                .put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
+                .put("apiVersion", AdmissionReviewReader.V1).put("kind", "AdmissionReview");
         ObjectNode request = review.putObject("request").put("uid", uid)
                 .put("namespace", "training").put("operation", "CREATE");
         request.putObject("kind").put("group", "").put("version", "v1").put("kind", "Pod");
