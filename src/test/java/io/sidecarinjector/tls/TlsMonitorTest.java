@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -23,6 +21,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
@@ -57,8 +57,14 @@ class TlsMonitorTest {
         }
     }
 
-    @Inject
-    KubernetesClient client;
+    // the test server's own client rather than the application's bean, so that the packaged-artifact twin
+    // (TlsMonitorIT) drives the same server
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    KubernetesClient client() {
+        return server.getClient();
+    }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 3000;
@@ -77,7 +83,9 @@ class TlsMonitorTest {
 
     @Test
     @Order(1)
-    void notReadyWhileNoWebhookConfigurationTrustsTheCertificate() {
+    void notReadyWhileNoWebhookConfigurationTrustsTheCertificate() throws InterruptedException {
+        // a fast start answers before the monitor's first check ("no certificate checked yet"): wait for it
+        await(() -> given().get("/q/health/ready").then().extract().asString().contains("not found"), "first check");
         given().get("/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'tls-certificate' }.data.problem",
                         containsString("monitor-test not found"));
@@ -87,7 +95,7 @@ class TlsMonitorTest {
     @Test
     @Order(2)
     void readyOnceTheBundleIsWrittenAndTheFilesAreThere() throws Exception {
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(
+        client().admissionRegistration().v1().mutatingWebhookConfigurations().resource(
                 new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("monitor-test").endMetadata()
                         .addNewWebhook().withName("monitor.example.com").withNewClientConfig().withNewService()
                         .withName("sidecar-injector").withNamespace("monitor-ns").endService().endClientConfig()
@@ -105,12 +113,12 @@ class TlsMonitorTest {
     @Test
     @Order(3)
     void aWipedBundleIsWrittenBack() throws Exception {
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("monitor-test").edit(c -> {
+        client().admissionRegistration().v1().mutatingWebhookConfigurations().withName("monitor-test").edit(c -> {
             c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(null));
             return c;
         });
         await(() -> {
-            var config = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("monitor-test").get();
+            var config = client().admissionRegistration().v1().mutatingWebhookConfigurations().withName("monitor-test").get();
             String bundle = config.getWebhooks().get(0).getClientConfig().getCaBundle();
             return bundle != null && !bundle.isEmpty();
         }, "bundle written back");

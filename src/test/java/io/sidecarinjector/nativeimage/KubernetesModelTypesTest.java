@@ -1,0 +1,118 @@
+package io.sidecarinjector.nativeimage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+
+import io.fabric8.kubernetes.api.model.AnyType;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ProjectedVolumeSource;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference;
+import io.sidecarinjector.config.Mappers;
+
+class KubernetesModelTypesTest {
+
+    final Set<Class<?>> models = KubernetesModelTypes.modelTypes();
+    final Set<Class<?>> handlers = KubernetesModelTypes.annotatedHandlers();
+
+    @Test
+    void theWalkReachesThePodsPartsAndTheOtherObjectsParts() {
+        for (Class<?> expected : List.of(HTTPGetAction.class, IntOrString.class, AnyType.class, Quantity.class,
+                EphemeralContainer.class, Capabilities.class, ProjectedVolumeSource.class,
+                ServiceAccountTokenProjection.class, AdmissionResponse.class, StatusDetails.class,
+                ServiceReference.class)) {
+            assertTrue(models.contains(expected), expected.getName());
+        }
+        assertTrue(handlers.containsAll(List.of(Quantity.Serializer.class, Quantity.Deserializer.class,
+                AnyType.Serializer.class)), handlers.toString());
+    }
+
+    @Test
+    void noBuilderInterfaceOrOtherGroupIsRegistered() {
+        for (Class<?> type : models) {
+            String name = type.getName();
+            assertTrue(!type.isInterface() && !name.endsWith("Builder") && !name.endsWith("Fluent"), name);
+            assertTrue(name.startsWith("io.fabric8.kubernetes.api.model."), name);
+            assertTrue(!name.contains(".apps.") && !name.contains(".batch."), name);
+        }
+    }
+
+    /**
+     * Jackson's own view of each registered type: every model type that one of its properties holds (directly or
+     * in a list or map), and every (de)serializer its annotations name, is registered too. A gap here is a field
+     * the native executable would silently drop.
+     */
+    @Test
+    void everyModelTypeAPropertyHoldsIsRegistered() {
+        Set<String> missing = new TreeSet<>();
+        for (Class<?> type : models) {
+            JavaType javaType = Mappers.JSON.constructType(type);
+            BeanDescription read = Mappers.JSON.getDeserializationConfig().introspect(javaType);
+            BeanDescription write = Mappers.JSON.getSerializationConfig().introspect(javaType);
+            for (BeanDescription description : List.of(read, write)) {
+                checkHandlers(description.getClassInfo().getAnnotation(JsonSerialize.class),
+                        description.getClassInfo().getAnnotation(JsonDeserialize.class), type.getName(), missing);
+                for (BeanPropertyDefinition property : description.findProperties()) {
+                    Deque<JavaType> types = new ArrayDeque<>(List.of(property.getPrimaryType()));
+                    while (!types.isEmpty()) {
+                        JavaType t = types.pop();
+                        Class<?> raw = t.getRawClass();
+                        if (raw.getName().startsWith("io.fabric8.kubernetes.api.model.") && !raw.isInterface()
+                                && !raw.isEnum() && !models.contains(raw)) {
+                            missing.add(type.getSimpleName() + "." + property.getName() + ": " + raw.getName());
+                        }
+                        if (t.getContentType() != null) {
+                            types.push(t.getContentType());
+                        }
+                        if (t.getKeyType() != null) {
+                            types.push(t.getKeyType());
+                        }
+                    }
+                    if (property.getPrimaryMember() != null) {
+                        checkHandlers(property.getPrimaryMember().getAnnotation(JsonSerialize.class),
+                                property.getPrimaryMember().getAnnotation(JsonDeserialize.class),
+                                type.getSimpleName() + "." + property.getName(), missing);
+                    }
+                }
+            }
+        }
+        assertEquals(Set.of(), missing);
+    }
+
+    private void checkHandlers(JsonSerialize serialize, JsonDeserialize deserialize, String where, Set<String> missing) {
+        if (serialize != null) {
+            checkHandler(serialize.using(), where, missing);
+            checkHandler(serialize.contentUsing(), where, missing);
+        }
+        if (deserialize != null) {
+            checkHandler(deserialize.using(), where, missing);
+            checkHandler(deserialize.contentUsing(), where, missing);
+        }
+    }
+
+    private void checkHandler(Class<?> handler, String where, Set<String> missing) {
+        if (handler.getName().startsWith("io.fabric8.") && !handlers.contains(handler)) {
+            missing.add(where + " names " + handler.getName());
+        }
+    }
+}
