@@ -17,14 +17,15 @@ public final class KubernetesModelReflection implements Feature {
 
     @Override
     public void beforeAnalysis(BeforeAnalysisAccess access) {
-        for (Class<?> type : KubernetesModelTypes.modelTypes()) {
+        KubernetesModelTypes.Walk walk = KubernetesModelTypes.walk();
+        for (Class<?> type : walk.models()) {
             register(type);
             RuntimeReflection.register(type.getDeclaredMethods());
             RuntimeReflection.register(type.getDeclaredFields());
             RuntimeReflection.registerAllDeclaredMethods(type);
             RuntimeReflection.registerAllDeclaredFields(type);
         }
-        for (Class<?> handler : KubernetesModelTypes.annotatedHandlers()) {
+        for (Class<?> handler : walk.handlers()) {
             register(handler);
         }
     }

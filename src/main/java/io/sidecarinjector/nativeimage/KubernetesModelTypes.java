@@ -55,20 +55,16 @@ public final class KubernetesModelTypes {
     private KubernetesModelTypes() {
     }
 
-    /** The model types to register with their constructors, methods and fields. */
-    public static Set<Class<?>> modelTypes() {
-        return walk().models();
+    /**
+     * @param models the model types, to register with their constructors, methods and fields
+     * @param handlers the Jackson (de)serializers that the model types' annotations name, to register with their
+     *        constructors
+     */
+    public record Walk(Set<Class<?>> models, Set<Class<?>> handlers) {
     }
 
-    /** The Jackson (de)serializers that the model types' annotations name, to register with their constructors. */
-    public static Set<Class<?>> annotatedHandlers() {
-        return walk().handlers();
-    }
-
-    record Walk(Set<Class<?>> models, Set<Class<?>> handlers) {
-    }
-
-    static Walk walk() {
+    /** Walks the model from {@link #ROOTS}. */
+    public static Walk walk() {
         Set<Class<?>> models = new LinkedHashSet<>();
         Set<Class<?>> handlers = new LinkedHashSet<>();
         Deque<Type> pending = new ArrayDeque<>(ROOTS);

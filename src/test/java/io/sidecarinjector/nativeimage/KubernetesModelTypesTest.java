@@ -32,8 +32,9 @@ import io.sidecarinjector.config.Mappers;
 
 class KubernetesModelTypesTest {
 
-    final Set<Class<?>> models = KubernetesModelTypes.modelTypes();
-    final Set<Class<?>> handlers = KubernetesModelTypes.annotatedHandlers();
+    final KubernetesModelTypes.Walk walk = KubernetesModelTypes.walk();
+    final Set<Class<?>> models = walk.models();
+    final Set<Class<?>> handlers = walk.handlers();
 
     @Test
     void theWalkReachesThePodsPartsAndTheOtherObjectsParts() {
