@@ -59,7 +59,7 @@ public final class SnapshotFactory {
         CompletableFuture<Void> elsewhere = others.isEmpty() ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.runAsync(() -> injectNaming(sample, others, snapshot));
         try {
-            injectNaming(sample, defaults.stream().filter(snapshot.templates().names()::contains).toList(), snapshot);
+            injectNaming(sample, defaults, snapshot);
             InjectionResult result = Injector.inject(sample, "default", snapshot);
             Pod injected = result.pod();
             if (injected.getMetadata().getAnnotations().get(InjectionStatus.ANNOTATION) == null) {
@@ -69,14 +69,14 @@ public final class SnapshotFactory {
             if (!again.pod().equals(injected)) {
                 throw new InvalidConfigException("self-check: injecting the injected sample pod changed it again");
             }
-            elsewhere.join();
+            try {
+                elsewhere.join();
+            } catch (CompletionException e) {
+                // the other thread's failure as if it had happened here
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
         } catch (RenderException | PodRejectedException e) {
             throw new InvalidConfigException("self-check: " + e.getMessage(), e);
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RenderException || e.getCause() instanceof PodRejectedException) {
-                throw new InvalidConfigException("self-check: " + e.getCause().getMessage(), e.getCause());
-            }
-            throw e;
         }
     }
 

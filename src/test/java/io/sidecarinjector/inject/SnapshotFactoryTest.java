@@ -37,20 +37,21 @@ class SnapshotFactoryTest {
                 snapshot.templates().names().toString());
     }
 
-    @Test
-    void aBrokenTemplateThatNoPodGetsByDefaultFailsTheCheck() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> build("templates:\n  extra: " + NOT_A_POD));
+    /** The self-check refuses the configuration, naming the broken template 'extra'. */
+    void failsOnTheExtraTemplate(String injectionConfig) {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> build(injectionConfig));
         assertTrue(e.getMessage().startsWith("self-check: template 'extra' rendered something that is not a pod"),
                 e.getMessage());
     }
 
     @Test
+    void aBrokenTemplateThatNoPodGetsByDefaultFailsTheCheck() {
+        failsOnTheExtraTemplate("templates:\n  extra: " + NOT_A_POD);
+    }
+
+    @Test
     void aBrokenDefaultTemplateFailsTheCheck() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> build("defaultTemplates: [extra]\ntemplates:\n  extra: " + NOT_A_POD));
-        assertTrue(e.getMessage().startsWith("self-check: template 'extra' rendered something that is not a pod"),
-                e.getMessage());
+        failsOnTheExtraTemplate("defaultTemplates: [extra]\ntemplates:\n  extra: " + NOT_A_POD);
     }
 
     @Test
