@@ -1,9 +1,5 @@
 package io.sidecarinjector.inject;
 
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.qute.Engine;
@@ -52,14 +48,12 @@ public final class SnapshotFactory {
 
     private static void selfCheck(InjectorSnapshot snapshot) throws InvalidConfigException {
         Pod sample = samplePod();
-        List<String> defaults = snapshot.config().injection().defaultTemplates();
-        List<String> others = snapshot.templates().names().stream().filter(n -> !defaults.contains(n)).toList();
-        // the templates no pod gets by default render on the other core while this thread checks the default path:
-        // the check is most of a native start's own work
-        CompletableFuture<Void> elsewhere = others.isEmpty() ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> injectNaming(sample, others, snapshot));
         try {
-            injectNaming(sample, defaults, snapshot);
+            for (String name : snapshot.templates().names()) {
+                Pod annotated = new PodBuilder(sample).editMetadata()
+                        .addToAnnotations(Injector.TEMPLATES_ANNOTATION, name).endMetadata().build();
+                Injector.inject(annotated, "default", snapshot);
+            }
             InjectionResult result = Injector.inject(sample, "default", snapshot);
             Pod injected = result.pod();
             if (injected.getMetadata().getAnnotations().get(InjectionStatus.ANNOTATION) == null) {
@@ -69,22 +63,8 @@ public final class SnapshotFactory {
             if (!again.pod().equals(injected)) {
                 throw new InvalidConfigException("self-check: injecting the injected sample pod changed it again");
             }
-            try {
-                elsewhere.join();
-            } catch (CompletionException e) {
-                // the other thread's failure as if it had happened here
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
-            }
         } catch (RenderException | PodRejectedException e) {
             throw new InvalidConfigException("self-check: " + e.getMessage(), e);
-        }
-    }
-
-    private static void injectNaming(Pod sample, List<String> templates, InjectorSnapshot snapshot) {
-        for (String name : templates) {
-            Pod annotated = new PodBuilder(sample).editMetadata()
-                    .addToAnnotations(Injector.TEMPLATES_ANNOTATION, name).endMetadata().build();
-            Injector.inject(annotated, "default", snapshot);
         }
     }
 }
