@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Compares the cold starts of native executables (exec -> first successful /inject of the typical pod). Prints
+figures; asserts nothing.
+
+    native-tests/bench/compare_starts.py [--rounds N] [--native-options "-Xmx128m"] EXECUTABLE...
+
+A start depends on how the executable's pages came into the page cache: a file written minutes before starts sooner
+than the same bytes whose pages were reclaimed and read back by earlier starts (2-4 ms at the median on the build
+machine, whose VM pages cold memory out; results/2026-12-01-eleventh/native-start-file-state.txt). Two builds made
+an hour apart are therefore not compared as they lie on disk: each is first copied into a new file, all at the same
+moment, and the copies are started in rounds (one start of each per round, the first of a round rotating).
+"""
+import argparse
+import pathlib
+import shutil
+import statistics
+import sys
+import tempfile
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import bench  # noqa: E402
+
+
+def fresh_copies(executables, folder):
+    copies = []
+    for i, executable in enumerate(executables):
+        copy = pathlib.Path(folder) / f"{i}-{pathlib.Path(executable).name}"
+        shutil.copy2(executable, copy)
+        copies.append(str(copy))
+    return copies
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("executables", nargs="+")
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--native-options", default="-Xmx128m")
+    args = parser.parse_args()
+    if any(e.endswith(".jar") for e in args.executables):
+        parser.error("native executables only: a jar starts in a second or more, where the page cache is noise")
+    bench.OPTIONS["native"] = args.native_options.split()
+    body = bench.review(bench.typical_pod())
+    with tempfile.TemporaryDirectory(prefix="compare-starts-") as folder:
+        copies = fresh_copies(args.executables, folder)
+        times = {c: [] for c in copies}
+        for r in range(args.rounds):
+            for copy in copies[r % len(copies):] + copies[:r % len(copies)]:
+                server = bench.Server(copy)
+                try:
+                    times[copy].append(server.wait_injecting(body) * 1000)
+                finally:
+                    server.stop()
+        for executable, copy in zip(args.executables, copies):
+            t = times[copy]
+            print(f"{executable}: best {min(t):.1f} ms, median {statistics.median(t):.1f} ms "
+                  f"(of {len(t)}; all {' '.join(f'{x:.0f}' for x in t)})")
+
+
+if __name__ == "__main__":
+    main()
