@@ -3,15 +3,16 @@
 
     native-tests/bench/bench.py [--out DIR] JVM_JAR [NATIVE_EXECUTABLE]
 
-For each artifact: cold start (exec -> first successful /inject, best and median of 5), scale from zero through a
-small activator proxy, throughput and latency with wrk against the floor of the same server (GET
-/q/health/live) for replicas of one pod (answers reused) and for pods never seen before, the cost of a
-50-container pod against a 1-container pod, resident memory at start, after 10,000 injections and after 60 s of
-load (1,000 requests/s, fixed rate, LoadDriver.java, every pod new, after 10 s of warm-up), then 60 s of that
-load with replicas of one pod (and the RSS growth after its first 10 s) and 30 s of it on the floor. With
---only ...,flood (not run by default): 2,000 connections posting new pods for 20 s, kept alive and then one
-connection per request, with the peak RSS and whether the instance stays up and serves again afterwards. A jar runs
-with the AppCDS archive its build wrote, if there is one, and its cold start is also measured with C1 only.
+For each artifact: cold start (exec -> first successful /inject, best and median of 5; a native executable also from
+a copy written just before, and from that copy once its pages were dropped from the page cache), scale from zero
+through a small activator proxy, throughput and latency with wrk against the floor of the same server (GET
+/q/health/live) for replicas of one pod (answers reused) and for pods never seen before, the cost of a 50-container
+pod against a 1-container pod, resident memory at start, after 10,000 injections and after 60 s of load (1,000
+requests/s, fixed rate, LoadDriver.java, every pod new, after 10 s of warm-up), then 60 s of that load with replicas
+of one pod (and the RSS growth after its first 10 s) and 30 s of it on the floor. With --only ...,flood (not run by
+default): 2,000 connections posting new pods for 20 s, kept alive and then one connection per request, with the peak
+RSS and whether the instance stays up and serves again afterwards. A jar runs with the AppCDS archive its build
+wrote, if there is one, and its cold start is also measured with C1 only.
 Needs wrk (Debian).
 Raw output goes to DIR (default native-tests/bench/results/<date>).
 """
@@ -23,6 +24,7 @@ import os
 import pathlib
 import platform
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -144,21 +146,54 @@ class Server:
 QUICK_JIT = ("-XX:TieredStopAtLevel=1",)
 
 
+def starts(artifact, extra=(), n=5):
+    """Seconds from exec to the first /inject answer, for n starts one after another."""
+    body = review(typical_pod())
+    times = []
+    for _ in range(n):
+        server = Server(artifact, extra=extra)
+        try:
+            times.append(server.wait_injecting(body))
+        finally:
+            server.stop()
+    return times
+
+
+def best_median(times):
+    return f"best {min(times) * 1000:.0f} ms, median {statistics.median(times) * 1000:.0f} ms (of {len(times)})"
+
+
 def cold_start(artifact, out):
     variants = [()] + ([QUICK_JIT] if kind(artifact) == "jvm" else [])
     for extra in variants:
-        body = review(typical_pod())
-        times = []
-        for _ in range(5):
-            server = Server(artifact, extra=extra)
-            try:
-                times.append(server.wait_injecting(body))
-            finally:
-                server.stop()
+        times = starts(artifact, extra)
         archive = " with AppCDS" if kind(artifact) == "jvm" and class_data_archive(artifact) else ""
         label = f"{kind(artifact)}{archive}{' ' + ' '.join(extra) if extra else ''}"
-        out(f"cold start {label}: exec -> first /inject answer: best {min(times) * 1000:.0f} ms, "
-            f"median {statistics.median(times) * 1000:.0f} ms (of 5)")
+        out(f"cold start {label}: exec -> first /inject answer: {best_median(times)}")
+    if kind(artifact) == "native":
+        page_cache_states(artifact, out)
+
+
+def fresh_copy(executable, folder, name=None):
+    """The executable copied into a new file in folder, on disk and in the page cache as just written."""
+    copy = str(pathlib.Path(folder) / (name or pathlib.Path(executable).name))
+    shutil.copy2(executable, copy)
+    with open(copy, "rb") as f:
+        os.fsync(f.fileno())
+    return copy
+
+
+def page_cache_states(executable, out):
+    """A native start depends on how the executable's pages came into the page cache: written just before (an image
+    pull, a build) or read back by page faults after the kernel reclaimed them (NOTES.md). Both, from one copy."""
+    with tempfile.TemporaryDirectory(prefix="bench-copy-") as folder:
+        copy = fresh_copy(executable, folder)
+        out(f"cold start native, a copy written just before: {best_median(starts(copy))}")
+        with open(copy, "rb") as f:
+            os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+        first = starts(copy, n=1)[0]
+        out(f"cold start native, that copy's pages dropped from the page cache: first start (its pages from disk) "
+            f"{first * 1000:.0f} ms; then, pages read back by the starts: {best_median(starts(copy))}")
 
 
 class Activator:

@@ -12,22 +12,12 @@ moment, and the copies are started in rounds (one start of each per round, the f
 """
 import argparse
 import pathlib
-import shutil
 import statistics
 import sys
 import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import bench  # noqa: E402
-
-
-def fresh_copies(executables, folder):
-    copies = []
-    for i, executable in enumerate(executables):
-        copy = pathlib.Path(folder) / f"{i}-{pathlib.Path(executable).name}"
-        shutil.copy2(executable, copy)
-        copies.append(str(copy))
-    return copies
 
 
 def main():
@@ -41,7 +31,7 @@ def main():
     bench.OPTIONS["native"] = args.native_options.split()
     body = bench.review(bench.typical_pod())
     with tempfile.TemporaryDirectory(prefix="compare-starts-") as folder:
-        copies = fresh_copies(args.executables, folder)
+        copies = [bench.fresh_copy(e, folder, f"{i}-{pathlib.Path(e).name}") for i, e in enumerate(args.executables)]
         times = {c: [] for c in copies}
         for r in range(args.rounds):
             for copy in copies[r % len(copies):] + copies[:r % len(copies)]:
