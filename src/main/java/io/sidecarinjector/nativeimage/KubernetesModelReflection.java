@@ -18,6 +18,8 @@ public final class KubernetesModelReflection implements Feature {
     @Override
     public void beforeAnalysis(BeforeAnalysisAccess access) {
         KubernetesModelTypes.Walk walk = KubernetesModelTypes.walk();
+        // each member twice: register(...) makes it callable, registerAllDeclared...(type) makes getDeclared...()
+        // list it, and Jackson does both
         for (Class<?> type : walk.models()) {
             register(type);
             RuntimeReflection.register(type.getDeclaredMethods());
