@@ -29,17 +29,12 @@ def main():
     if any(e.endswith(".jar") for e in args.executables):
         parser.error("native executables only: a jar starts in a second or more, where the page cache is noise")
     bench.OPTIONS["native"] = args.native_options.split()
-    body = bench.review(bench.typical_pod())
     with tempfile.TemporaryDirectory(prefix="compare-starts-") as folder:
         copies = [bench.fresh_copy(e, folder, f"{i}-{pathlib.Path(e).name}") for i, e in enumerate(args.executables)]
         times = {c: [] for c in copies}
         for r in range(args.rounds):
             for copy in copies[r % len(copies):] + copies[:r % len(copies)]:
-                server = bench.Server(copy)
-                try:
-                    times[copy].append(server.wait_injecting(body) * 1000)
-                finally:
-                    server.stop()
+                times[copy].append(bench.starts(copy, n=1)[0] * 1000)
         for executable, copy in zip(args.executables, copies):
             t = times[copy]
             print(f"{executable}: best {min(t):.1f} ms, median {statistics.median(t):.1f} ms "
