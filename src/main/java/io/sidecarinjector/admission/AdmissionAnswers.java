@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.sidecarinjector.inject.InjectionResult;
 import io.sidecarinjector.inject.Injector;
-import io.sidecarinjector.inject.InjectorSnapshot;
+import io.sidecarinjector.inject.ActiveConfig;
 import io.sidecarinjector.overrides.PodRejectedException;
 import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.policy.Decision;
@@ -27,7 +27,7 @@ public final class AdmissionAnswers {
     private AdmissionAnswers() {
     }
 
-    public static AdmissionResult answer(PodAdmissionRequest request, InjectorSnapshot snapshot) {
+    public static AdmissionResult answer(PodAdmissionRequest request, ActiveConfig snapshot) {
         if (!"CREATE".equals(request.operation())) {
             Decision skip = new Decision(Reason.OPERATION_NOT_CREATE,
                     "operation " + request.operation() + " (only CREATE is injected)", List.of());

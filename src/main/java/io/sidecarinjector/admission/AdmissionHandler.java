@@ -8,9 +8,9 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.sidecarinjector.config.InjectorSettings;
-import io.sidecarinjector.inject.InjectorSnapshot;
-import io.sidecarinjector.inject.SnapshotHolder;
+import io.sidecarinjector.config.ServiceSettings;
+import io.sidecarinjector.inject.ActiveConfig;
+import io.sidecarinjector.reload.ActiveConfigHolder;
 import io.sidecarinjector.metrics.InjectorMetrics;
 import io.sidecarinjector.metrics.InjectorMetrics.FailureType;
 import io.sidecarinjector.render.RenderException;
@@ -31,13 +31,13 @@ public class AdmissionHandler {
     }
 
     @Inject
-    SnapshotHolder holder;
+    ActiveConfigHolder holder;
 
     @Inject
     InjectorMetrics metrics;
 
     @Inject
-    InjectorSettings settings;
+    ServiceSettings settings;
 
     /** Bodies up to this size may be answered on the event loop (a typical pod is under 10 KiB). */
     static final int QUICK_BODY_LIMIT = 64 * 1024;
@@ -63,7 +63,7 @@ public class AdmissionHandler {
         long start = System.nanoTime();
         ReviewEnvelope envelope = scan(body, start);
         AnswerKey key = AnswerKey.of(envelope);
-        Optional<InjectorSnapshot> snapshot = holder.current();
+        Optional<ActiveConfig> snapshot = holder.current();
         PreparedAnswer known = snapshot.isEmpty() ? null : cacheFor(snapshot.get()).get(key);
         return new Lookup(body, envelope, key, known == null ? null : respond(envelope, known, start));
     }
@@ -142,7 +142,7 @@ public class AdmissionHandler {
         return review;
     }
 
-    private PreparedAnswer answer(ReviewEnvelope envelope, AnswerKey key, Optional<InjectorSnapshot> snapshot)
+    private PreparedAnswer answer(ReviewEnvelope envelope, AnswerKey key, Optional<ActiveConfig> snapshot)
             throws InvalidAdmissionReviewException {
         if (snapshot.isEmpty()) {
             return PreparedAnswer.failed(AdmissionAnswers.rejected(envelope.uid(), 503,
@@ -171,7 +171,7 @@ public class AdmissionHandler {
         }
     }
 
-    private AnswerCache cacheFor(InjectorSnapshot snapshot) {
+    private AnswerCache cacheFor(ActiveConfig snapshot) {
         AnswerCache cache = answers;
         if (cache == null || cache.snapshot() != snapshot) {
             // a reload makes every kept answer stale; a race here only builds one cache too many

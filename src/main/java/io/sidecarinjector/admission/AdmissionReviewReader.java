@@ -10,8 +10,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.sidecarinjector.config.Mappers;
-import io.sidecarinjector.config.Messages;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.Messages;
 
 /**
  * Reads an AdmissionReview (v1 or v1beta1) for a pod, and says precisely what is wrong with one that is not.

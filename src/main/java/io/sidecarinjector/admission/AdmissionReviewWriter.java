@@ -11,7 +11,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 
 /**
  * Writes an AdmissionReview answer in the version the request came in. The v1beta1 response has the same fields

@@ -3,7 +3,7 @@ package io.sidecarinjector.admission;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.sidecarinjector.cache.LruCache;
-import io.sidecarinjector.inject.InjectorSnapshot;
+import io.sidecarinjector.inject.ActiveConfig;
 
 /**
  * The answers given with one configuration snapshot, by question. The replicas of a workload reach the webhook as
@@ -29,16 +29,16 @@ final class AnswerCache {
      */
     static final int ASKED_ONCE_SLOTS = 4096;
 
-    private final InjectorSnapshot snapshot;
+    private final ActiveConfig snapshot;
     private final LruCache<AnswerKey, PreparedAnswer> answers;
     private final AtomicLongArray askedOnce = new AtomicLongArray(ASKED_ONCE_SLOTS);
 
-    AnswerCache(InjectorSnapshot snapshot, long maxBytes) {
+    AnswerCache(ActiveConfig snapshot, long maxBytes) {
         this.snapshot = snapshot;
         this.answers = new LruCache<>(maxBytes, (k, v) -> k.size() + v.response().length + ENTRY_OVERHEAD);
     }
 
-    InjectorSnapshot snapshot() {
+    ActiveConfig snapshot() {
         return snapshot;
     }
 

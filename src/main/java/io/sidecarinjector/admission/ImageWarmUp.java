@@ -10,10 +10,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.sidecarinjector.config.ConfigDocuments;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.istio.IstioDocuments;
+import io.sidecarinjector.support.Resources;
+import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.inject.InjectionStatus;
-import io.sidecarinjector.inject.SnapshotFactory;
+import io.sidecarinjector.reload.ActiveConfigFactory;
 import io.sidecarinjector.merge.PodMerger;
 import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.policy.Reason;
@@ -70,16 +71,17 @@ public final class ImageWarmUp {
     }
 
     /**
-     * Reads a rendered fragment, merges it into a pod, diffs, writes and reads the result and writes both kinds of
+     * Reads a rendered pod, lays it over a pod, diffs, writes and reads the result and writes both kinds of
      * answer; reads the built-in configuration. A failure here fails the image build.
      *
      * @return the patch the sample injection gave
      */
     static ArrayNode run() {
         try {
-            Pod pod = SnapshotFactory.samplePod();
-            ObjectNode fragment = FragmentRenderer.parse("warm-up", ConfigDocuments.resource(INJECTED_POD));
-            Pod injected = PodMerger.merge(pod, List.of(fragment), false);
+            Pod pod = ActiveConfigFactory.samplePod();
+            ObjectNode injectedTree = FragmentRenderer.parse("warm-up", Resources.text(INJECTED_POD));
+            PodMerger.overlay(Mappers.JSON.valueToTree(pod), injectedTree);
+            Pod injected = Mappers.JSON.treeToValue(injectedTree, Pod.class);
             ArrayNode patch = PodPatch.diff(pod, injected);
             Mappers.JSON.readValue(Mappers.JSON.writeValueAsBytes(injected), Pod.class);
             InjectionStatus.parse(injected.getMetadata().getAnnotations().get(InjectionStatus.ANNOTATION)).toJson();
@@ -87,7 +89,7 @@ public final class ImageWarmUp {
                     Map.of("warm-up", "injected"), List.of("warm-up"), Reason.POLICY_ENABLED));
             AdmissionReviewWriter.response(new AdmissionResult("warm-up", false, null, 400, "warm-up",
                     Map.of(), List.of(), null));
-            ConfigDocuments.defaults();
+            IstioDocuments.defaults();
             if (patch.isEmpty()) {
                 throw new IllegalStateException("the sample injection gave an empty patch");
             }

@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.sidecarinjector.config.InjectorSettings;
+import io.sidecarinjector.config.ServiceSettings;
 import io.sidecarinjector.tls.TlsSettings;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
@@ -42,7 +42,7 @@ public class InjectResource {
     TlsSettings tls;
 
     @Inject
-    InjectorSettings settings;
+    ServiceSettings settings;
 
     /** Pods in injection or waiting for a worker: bounded, so that overload is refused rather than queued. */
     private final AtomicInteger pending = new AtomicInteger();

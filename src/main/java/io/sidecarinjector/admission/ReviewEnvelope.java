@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 
 /**
  * An AdmissionReview for a pod whose JSON has been checked in full, with the pod still as the bytes it came in.

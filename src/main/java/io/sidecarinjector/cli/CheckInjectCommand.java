@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import io.sidecarinjector.inject.InjectorSnapshot;
+import io.sidecarinjector.inject.ActiveConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +20,7 @@ public class CheckInjectCommand extends WorkloadCommand {
     Map<String, String> namespaceLabels;
 
     @Override
-    void run(InjectorSnapshot snapshot, PrintWriter out, PrintWriter err) throws CliException {
+    void run(ActiveConfig snapshot, PrintWriter out, PrintWriter err) throws CliException {
         InjectionCheck.check(input.source(), input.text(), snapshot, input.namespace(),
                 Optional.ofNullable(namespaceLabels).map(LinkedHashMap::new)).forEach(out::println);
     }

@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.inject.InjectionResult;
 import io.sidecarinjector.inject.Injector;
-import io.sidecarinjector.inject.InjectorSnapshot;
+import io.sidecarinjector.inject.ActiveConfig;
 import io.sidecarinjector.overrides.PodRejectedException;
 import io.sidecarinjector.policy.PodSelector;
 
@@ -35,16 +35,16 @@ public final class InjectionCheck {
     /**
      * @param namespaceLabels the labels of the pod's namespace, when known
      */
-    public static List<String> check(String source, String text, InjectorSnapshot snapshot, Optional<String> namespace,
+    public static List<String> check(String source, String text, ActiveConfig snapshot, Optional<String> namespace,
             Optional<Map<String, String>> namespaceLabels) throws CliException {
         List<String> lines = new ArrayList<>();
         for (JsonNode document : YamlDocuments.read(source, text)) {
-            PodTemplates.map(document, (name, pod, docNamespace) -> {
+            PodTemplates.map(document, (name, pod, docNamespace, workload) -> {
                 String ns = namespace.orElse(docNamespace.isEmpty() ? "default" : docNamespace);
                 lines.add(name + " (namespace " + ns + "):");
                 namespaceLabels.ifPresent(labels -> lines.add("  webhook: " + webhookCall(labels, pod)));
                 try {
-                    InjectionResult result = Injector.inject(pod, ns, snapshot);
+                    InjectionResult result = Injector.inject(pod, ns, workload, snapshot);
                     lines.add("  decision: " + result.decision().summary() + " (" + result.decision().reason().code() + ")");
                     result.warnings().forEach(w -> lines.add("  warning: " + w));
                     if (result.decision().inject()) {

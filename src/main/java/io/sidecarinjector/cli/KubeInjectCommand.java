@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.sidecarinjector.inject.InjectorSnapshot;
+import io.sidecarinjector.inject.ActiveConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +23,7 @@ public class KubeInjectCommand extends WorkloadCommand {
     boolean showIptables;
 
     @Override
-    void run(InjectorSnapshot snapshot, PrintWriter out, PrintWriter err) throws CliException, IOException {
+    void run(ActiveConfig snapshot, PrintWriter out, PrintWriter err) throws CliException, IOException {
         WorkloadInjector.Result result = WorkloadInjector.inject(input.source(), input.text(), snapshot,
                 input.namespace());
         result.notes().forEach(err::println);

@@ -10,8 +10,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.sidecarinjector.config.Mappers;
-import io.sidecarinjector.config.Messages;
+import io.sidecarinjector.render.WorkloadRef;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.Messages;
 
 /**
  * Finds the pod (template) in a workload document, hands it to a visitor as a Pod, and puts the visitor's pod back.
@@ -25,7 +26,7 @@ final class PodTemplates {
 
     /** Receives each pod with the name it is reported under ({@code Kind/name}) and returns the pod to keep. */
     interface Visitor {
-        Pod visit(String workload, Pod pod, String namespace) throws CliException;
+        Pod visit(String workload, Pod pod, String namespace, WorkloadRef ref) throws CliException;
     }
 
     private PodTemplates() {
@@ -47,7 +48,7 @@ final class PodTemplates {
         }
         if (kind.equals("Pod")) {
             Pod pod = toPod(doc, name);
-            return Mappers.JSON.valueToTree(visitor.visit(name, pod, namespace));
+            return Mappers.JSON.valueToTree(visitor.visit(name, pod, namespace, null));
         }
         if (kind.equals("CronJob")) {
             JsonNode jobSpec = doc.path("spec").path("jobTemplate").path("spec");
@@ -69,8 +70,8 @@ final class PodTemplates {
     }
 
     /**
-     * A template has no name; while it is injected it gets the workload's as generateName, so that the proxy
-     * reports the workload as it will when the controller creates the pod.
+     * A template is injected as a pod of its workload, which the proxy reports as its owner (as it will when the
+     * controller creates the pod).
      */
     private static JsonNode visitTemplate(ObjectNode template, String name, String namespace, Visitor visitor,
             ObjectNode workload) throws CliException {
@@ -79,20 +80,15 @@ final class PodTemplates {
         podTree.put("kind", "Pod");
         ObjectNode metadata = template.get("metadata") instanceof ObjectNode m ? m.deepCopy()
                 : Mappers.JSON.createObjectNode();
-        boolean named = metadata.has("name") || metadata.has("generateName");
         String workloadName = workload.path("metadata").path("name").asText("");
-        if (!named && !workloadName.isEmpty()) {
-            metadata.put("generateName", workloadName + "-");
-        }
         podTree.set("metadata", metadata);
         podTree.set("spec", template.get("spec"));
-        Pod injected = visitor.visit(name, toPod(podTree, name), namespace);
+        WorkloadRef ref = new WorkloadRef(workloadName, namespace, workload.path("apiVersion").asText(""),
+                workload.path("kind").asText(""));
+        Pod injected = visitor.visit(name, toPod(podTree, name), namespace, ref);
         ObjectNode result = Mappers.JSON.valueToTree(injected);
         ObjectNode newTemplate = template.deepCopy();
         ObjectNode newMetadata = (ObjectNode) result.get("metadata");
-        if (!named && newMetadata != null) {
-            newMetadata.remove("generateName");
-        }
         if (newMetadata != null && !newMetadata.isEmpty()) {
             newTemplate.set("metadata", newMetadata);
         }

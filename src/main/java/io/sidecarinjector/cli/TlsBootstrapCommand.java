@@ -11,7 +11,7 @@ import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.sidecarinjector.config.Messages;
+import io.sidecarinjector.support.Messages;
 import io.sidecarinjector.tls.CertificateAuthority;
 import io.sidecarinjector.tls.TlsBootstrap;
 import io.sidecarinjector.tls.TlsMaterial;

@@ -8,8 +8,8 @@ import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.qute.Engine;
-import io.sidecarinjector.config.Messages;
-import io.sidecarinjector.inject.InjectorSnapshot;
+import io.sidecarinjector.support.Messages;
+import io.sidecarinjector.inject.ActiveConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
@@ -35,7 +35,7 @@ abstract class WorkloadCommand implements Callable<Integer> {
     KubernetesClient client;
 
     /** The command's own work, with the configuration loaded. */
-    abstract void run(InjectorSnapshot snapshot, PrintWriter out, PrintWriter err) throws CliException, IOException;
+    abstract void run(ActiveConfig snapshot, PrintWriter out, PrintWriter err) throws CliException, IOException;
 
     @Override
     public Integer call() {

@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.inject.InjectionResult;
 import io.sidecarinjector.inject.Injector;
-import io.sidecarinjector.inject.InjectorSnapshot;
+import io.sidecarinjector.inject.ActiveConfig;
 import io.sidecarinjector.iptables.CaptureSettings;
 import io.sidecarinjector.iptables.IptablesRules;
 import io.sidecarinjector.overrides.PodRejectedException;
@@ -36,17 +36,17 @@ public final class WorkloadInjector {
      * @param namespace the namespace for the ignored-namespace rule, instead of each document's own (or
      *        {@code default})
      */
-    public static Result inject(String source, String text, InjectorSnapshot snapshot, Optional<String> namespace)
+    public static Result inject(String source, String text, ActiveConfig snapshot, Optional<String> namespace)
             throws CliException {
         List<String> notes = new ArrayList<>();
         List<String> iptables = new ArrayList<>();
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode document : YamlDocuments.read(source, text)) {
-            out.add(PodTemplates.map(document, (name, pod, docNamespace) -> {
+            out.add(PodTemplates.map(document, (name, pod, docNamespace, workload) -> {
                 String ns = namespace.orElse(docNamespace.isEmpty() ? "default" : docNamespace);
                 InjectionResult result;
                 try {
-                    result = Injector.inject(pod, ns, snapshot);
+                    result = Injector.inject(pod, ns, workload, snapshot);
                 } catch (PodRejectedException e) {
                     throw new CliException(name + ": " + e.getMessage(), e);
                 }

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 
-import io.sidecarinjector.config.Mappers;
-import io.sidecarinjector.config.Messages;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.Messages;
 
 /** Multi-document YAML in and out, document order kept. */
 final class YamlDocuments {

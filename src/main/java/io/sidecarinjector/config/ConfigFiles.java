@@ -7,30 +7,35 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import io.sidecarinjector.istio.IstioDocuments;
+import io.sidecarinjector.istio.TextDocument;
+
 /**
- * The configuration documents as they are on disk now. A file that is set but absent means defaults. Paths are
- * read through symbolic links each time, so a ConfigMap update (an atomic swap of the {@code ..data} link) is
- * seen whole.
- *
- * @param injection the injection document, if a file is set and present
- * @param mesh the mesh document, if a file is set and present
+ * Istio's three documents as they are on disk now. A file that is set but absent means the defaults. Paths are
+ * read through symbolic links each time, so a ConfigMap update (an atomic swap of the {@code ..data} link) is seen
+ * whole.
  */
-public record ConfigFiles(Optional<ConfigDocuments.Document> injection, Optional<ConfigDocuments.Document> mesh) {
+public record ConfigFiles(Optional<TextDocument> mesh, Optional<TextDocument> config, Optional<TextDocument> values) {
 
-    public static ConfigFiles read(Optional<Path> injectionFile, Optional<Path> meshFile) throws InvalidConfigException {
-        return new ConfigFiles(read(injectionFile), read(meshFile));
+    public static ConfigFiles read(Optional<Path> meshFile, Optional<Path> configFile, Optional<Path> valuesFile)
+            throws InvalidConfigException {
+        return new ConfigFiles(read(meshFile), read(configFile), read(valuesFile));
     }
 
-    public InjectorConfig load() throws InvalidConfigException {
-        return ConfigDocuments.load(injection, mesh);
+    public static ConfigFiles read(ServiceSettings settings) throws InvalidConfigException {
+        return read(settings.meshFile(), settings.configFile(), settings.valuesFile());
     }
 
-    private static Optional<ConfigDocuments.Document> read(Optional<Path> file) throws InvalidConfigException {
+    public IstioDocuments load() throws InvalidConfigException {
+        return IstioDocuments.load(mesh, config, values);
+    }
+
+    private static Optional<TextDocument> read(Optional<Path> file) throws InvalidConfigException {
         if (file.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new ConfigDocuments.Document(file.get().toString(),
+            return Optional.of(new TextDocument(file.get().toString(),
                     Files.readString(file.get(), StandardCharsets.UTF_8)));
         } catch (NoSuchFileException e) {
             return Optional.empty();

@@ -8,8 +8,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.sidecarinjector.inject.InjectorSnapshot;
-import io.sidecarinjector.inject.SnapshotHolder;
+import io.sidecarinjector.inject.ActiveConfig;
+import io.sidecarinjector.reload.ActiveConfigHolder;
 
 /**
  * Ready only with a configuration that passed its self-check: the webhook runs with failurePolicy Fail, so an
@@ -20,15 +20,22 @@ import io.sidecarinjector.inject.SnapshotHolder;
 public class ConfigurationReadiness implements HealthCheck {
 
     @Inject
-    SnapshotHolder holder;
+    ActiveConfigHolder holder;
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("injection-configuration");
         holder.lastError().ifPresent(error -> response.withData("lastError", error));
         return holder.current()
-                .map(InjectorSnapshot::revision)
-                .map(revision -> response.up().withData("revision", revision).build())
+                .map(config -> {
+                    response.up().withData("configuration", config.hash())
+                            .withData("revision", config.revision().isEmpty() ? "default" : config.revision());
+                    if (!config.templates().unsupportedGoTemplates().isEmpty()) {
+                        response.withData("unsupportedTemplates",
+                                String.join(",", config.templates().unsupportedGoTemplates()));
+                    }
+                    return response.build();
+                })
                 .orElseGet(() -> response.down().build());
     }
 }

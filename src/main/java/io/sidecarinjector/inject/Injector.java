@@ -5,37 +5,42 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.sidecarinjector.istio.ProxyConfig;
 import io.sidecarinjector.merge.PodMerger;
+import io.sidecarinjector.overrides.Annotations;
 import io.sidecarinjector.overrides.PodOverrides;
 import io.sidecarinjector.overrides.PodOverridesParser;
 import io.sidecarinjector.overrides.PodRejectedException;
-import io.sidecarinjector.config.Mappers;
-import io.sidecarinjector.config.Messages;
-import io.sidecarinjector.probe.ProbeRewriter;
 import io.sidecarinjector.policy.Decision;
+import io.sidecarinjector.probe.ProbeRewriter;
 import io.sidecarinjector.render.InjectionTemplate;
-import io.sidecarinjector.render.TemplateValues;
-import io.sidecarinjector.render.TemplateValuesFactory;
+import io.sidecarinjector.render.SidecarValues;
+import io.sidecarinjector.render.SidecarValuesFactory;
+import io.sidecarinjector.render.TemplateInput;
+import io.sidecarinjector.render.WorkloadRef;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.Messages;
 
 /**
- * The injection pipeline shared by the webhook and the command line: decide, render, merge. It has no HTTP and
- * no CDI in it; the webhook turns its result into a JSON Patch, the command line writes the pod out.
+ * The injection pipeline shared by the webhook and the command line: decide, render, merge, post-process, as
+ * Istio's injector does. It has no HTTP and no CDI in it; the webhook turns its result into a JSON Patch, the
+ * command line writes the pod out.
  */
 public final class Injector {
 
     /** Names the templates to apply, comma-separated, instead of the configured default list. */
-    public static final String TEMPLATES_ANNOTATION = io.sidecarinjector.overrides.Annotations.TEMPLATES;
+    public static final String TEMPLATES_ANNOTATION = Annotations.TEMPLATES;
+    private static final String PROXY = SidecarValuesFactory.PROXY_CONTAINER;
 
     private Injector() {
     }
@@ -43,85 +48,149 @@ public final class Injector {
     /**
      * @param pod the pod as submitted; it is not modified
      * @param namespace the namespace the pod is created in
-     * @param snapshot the configuration to use, start to end
+     * @param config the configuration to use, start to end
      * @throws PodRejectedException when the pod asks for something that cannot be honoured
      */
-    public static InjectionResult inject(Pod pod, String namespace, InjectorSnapshot snapshot) {
-        Decision decision = snapshot.policy().decide(pod, namespace);
+    public static InjectionResult inject(Pod pod, String namespace, ActiveConfig config) {
+        return inject(pod, namespace, null, config);
+    }
+
+    /**
+     * @param workload the workload the pod template belongs to (kube-inject), or null to guess it from the pod
+     */
+    public static InjectionResult inject(Pod pod, String namespace, WorkloadRef workload, ActiveConfig config) {
+        Decision decision = config.policy().decide(pod, namespace);
         if (!decision.inject()) {
             return new InjectionResult(decision, pod, decision.warnings(), null);
         }
         PodShape.check(pod);
-        // a pod's tree costs more to make than to copy, and a first injection merges into the submitted pod itself
         ObjectNode submitted = Mappers.JSON.valueToTree(pod);
-        Pod base = PreviousInjection.strip(pod);
-        PodOverrides overrides = PodOverridesParser.parse(annotations(base));
-        List<InjectionTemplate> templates = templatesFor(base, snapshot);
-        TemplateValues values = TemplateValuesFactory.of(base, snapshot.config().mesh(), snapshot.revision(),
-                overrides);
-        List<ObjectNode> fragments = snapshot.fragments().render(templates, values);
-        // a native sidecar starts first by being an init container; otherwise holding needs it first in the list
-        // the merged pod is a new object that this pipeline owns: the steps after the merge change it in place
-        ObjectNode baseTree = base == pod ? submitted.deepCopy() : Mappers.JSON.valueToTree(base);
-        Pod injected = PodMerger.merge(baseTree, fragments,
-                values.holdApplicationUntilProxyStarts() && !values.nativeSidecar());
-        if (overrides.rewriteProbes().orElse(true) && values.statusPort() != 0) {
-            ProbeRewriter.rewrite(injected, TemplateValuesFactory.PROXY_CONTAINER, values.statusPort());
+        ProxyConfig meshProxy = config.documents().mesh().defaultConfig();
+        Pod base = PreviousInjection.strip(pod, meshProxy.statusPort());
+        Map<String, String> annotations = annotations(base);
+        PodOverrides overrides = PodOverridesParser.parse(annotations);
+        ProxyConfig proxyConfig = EffectiveProxyConfig.of(config.documents().mesh(), annotations);
+        WorkloadRef ref = workload != null ? workload : WorkloadRef.of(base, namespace);
+        SidecarValues values = SidecarValuesFactory.of(new TemplateInput(base, namespace, ref, config.documents(),
+                proxyConfig,
+                config.revision(), config.nativeSidecars(), config.switches().compliancePolicy()));
+        List<ObjectNode> fragments = config.fragments().render(templatesFor(annotations, config), values);
+
+        ObjectNode templatePod = Mappers.JSON.createObjectNode();
+        fragments.forEach(f -> PodMerger.overlay(templatePod, f));
+        ObjectNode merged = Mappers.JSON.valueToTree(base);
+        if (values.proxy().nativeSidecar() && contains(templatePod, "initContainers", PROXY)
+                && contains(merged, "containers", PROXY)) {
+            move(merged, PROXY);
         }
-        annotate(injected, added(base, injected, snapshot.revision()),
-                snapshot.config().injection().injectedAnnotations());
+        fragments.forEach(f -> PodMerger.overlay(merged, f));
+        UserContainers.reapply(merged, base, templatePod, pod != base && hasStatus(pod));
+        Pod injected = toPod(merged);
+        UserContainers.adjustInitUser(injected, base, proxyConfig.interceptionMode());
+        postProcess(injected, templatePod, config, proxyConfig, overrides);
         List<String> warnings = new ArrayList<>(decision.warnings());
         warnings.addAll(overrides.warnings());
         return new InjectionResult(decision, injected, warnings, submitted);
     }
 
-    private static Map<String, String> annotations(Pod pod) {
+    private static void postProcess(Pod pod, ObjectNode templatePod, ActiveConfig config, ProxyConfig proxyConfig,
+            PodOverrides overrides) {
+        ObjectMeta meta = pod.getMetadata();
+        Map<String, String> annotations = new LinkedHashMap<>(meta.getAnnotations() == null ? Map.of()
+                : meta.getAnnotations());
+        Map<String, String> labels = new LinkedHashMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
+        meta.setAnnotations(annotations);
+        meta.setLabels(labels);
+        Container proxy = proxyContainer(pod);
+        int statusPort = config.documents().mesh().defaultConfig().statusPort();
+        PrometheusMerge.apply(pod, proxy, config.documents().mesh(), statusPort);
+        boolean rewrite = overrides.rewriteProbes()
+                .orElse(config.documents().values().bool("sidecarInjectorWebhook.rewriteAppHTTPProbe").orElse(true));
+        if (proxy != null && rewrite) {
+            ProbeRewriter.rewrite(pod, PROXY, statusPort);
+        }
+        String network = labels.get(Annotations.NETWORK_LABEL);
+        if (network == null && config.documents().values().truthy("global.network")) {
+            labels.put(Annotations.NETWORK_LABEL, config.documents().values().text("global.network"));
+        }
+        annotations.put(InjectionStatus.ANNOTATION, InjectionStatus.of(templatePod, config.revision()).toJson());
+        annotations.putAll(config.documents().injection().injectedAnnotations());
+        boolean hold = proxyConfig.holdApplicationUntilProxyStarts().orElse(false)
+                || config.documents().values().isTrue("global.proxy.holdApplicationUntilProxyStarts");
+        ContainerOrder.apply(pod.getSpec(), hold);
+    }
+
+    private static Container proxyContainer(Pod pod) {
+        for (List<Container> list : Arrays.asList(pod.getSpec().getContainers(), pod.getSpec().getInitContainers())) {
+            if (list != null) {
+                for (Container c : list) {
+                    if (PROXY.equals(c.getName())) {
+                        return c;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean contains(ObjectNode pod, String list, String name) {
+        JsonNode items = pod.path("spec").path(list);
+        return items.isArray() && PodMerger.find((ArrayNode) items, "name", Mappers.JSON.getNodeFactory()
+                .textNode(name)) != null;
+    }
+
+    /** A proxy the pod declares among its containers moves to the init containers, where a native sidecar is. */
+    private static void move(ObjectNode pod, String name) {
+        ObjectNode spec = (ObjectNode) pod.get("spec");
+        ArrayNode containers = (ArrayNode) spec.get("containers");
+        for (int i = 0; i < containers.size(); i++) {
+            if (name.equals(containers.get(i).path("name").asText())) {
+                JsonNode container = containers.remove(i);
+                JsonNode init = spec.get("initContainers");
+                (init instanceof ArrayNode list ? list : spec.putArray("initContainers")).add(container);
+                return;
+            }
+        }
+    }
+
+    private static boolean hasStatus(Pod pod) {
+        return annotations(pod).containsKey(InjectionStatus.ANNOTATION);
+    }
+
+    private static Pod toPod(ObjectNode tree) {
+        try {
+            return Mappers.JSON.treeToValue(tree, Pod.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the merged pod is not a valid pod: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static Map<String, String> annotations(Pod pod) {
         return pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null ? Map.of()
                 : pod.getMetadata().getAnnotations();
     }
 
-    private static List<InjectionTemplate> templatesFor(Pod pod, InjectorSnapshot snapshot) {
-        String requested = annotations(pod).get(TEMPLATES_ANNOTATION);
-        List<String> names = requested == null || requested.isBlank()
-                ? snapshot.config().injection().defaultTemplates()
-                : Arrays.stream(requested.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        List<InjectionTemplate> templates = new ArrayList<>();
+    private static List<InjectionTemplate> templatesFor(Map<String, String> annotations, ActiveConfig config) {
+        String requested = annotations.get(TEMPLATES_ANNOTATION);
+        List<String> names = requested == null
+                ? config.documents().injection().defaultTemplates()
+                : Arrays.stream(requested.split(",")).map(String::trim).toList();
+        List<String> resolved = new ArrayList<>();
         for (String name : names) {
-            templates.add(snapshot.templates().get(name).orElseThrow(() -> new PodRejectedException(
-                    "annotation " + TEMPLATES_ANNOTATION + " names unknown template \"" + Messages.shown(name) + "\" (known: "
-                            + String.join(", ", snapshot.templates().names().stream().sorted().toList()) + ")")));
+            resolved.addAll(config.documents().injection().aliases().getOrDefault(name, List.of(name)));
+        }
+        List<InjectionTemplate> templates = new ArrayList<>();
+        for (String name : resolved) {
+            String unsupported = config.templates().unsupported().get(name);
+            if (unsupported != null) {
+                throw new PodRejectedException("template \"" + Messages.shown(name) + "\" cannot be rendered by this"
+                        + " injector: " + unsupported);
+            }
+            templates.add(config.templates().get(name).orElseThrow(() -> new PodRejectedException(
+                    "annotation " + TEMPLATES_ANNOTATION + " names unknown template \"" + Messages.shown(name)
+                            + "\" (known: " + String.join(", ", config.templates().names().stream().sorted().toList())
+                            + ")")));
         }
         return templates;
-    }
-
-    /** What the merge added, by name: only those are recorded, so a user's own istio-proxy stays the user's. */
-    private static InjectionStatus added(Pod before, Pod after, String revision) {
-        PodSpec b = before.getSpec() == null ? new PodSpec() : before.getSpec();
-        PodSpec a = after.getSpec();
-        return new InjectionStatus(
-                newNames(b.getInitContainers(), a.getInitContainers(), Container::getName),
-                newNames(b.getContainers(), a.getContainers(), Container::getName),
-                newNames(b.getVolumes(), a.getVolumes(), Volume::getName),
-                newNames(b.getImagePullSecrets(), a.getImagePullSecrets(), LocalObjectReference::getName),
-                revision);
-    }
-
-    private static <T> List<String> newNames(List<T> before, List<T> after, Function<T, String> name) {
-        Set<String> existing = before == null ? Set.of()
-                : before.stream().map(name).filter(n -> n != null).collect(java.util.stream.Collectors.toSet());
-        return after == null ? List.of()
-                : after.stream().map(name).filter(n -> n != null && !existing.contains(n)).toList();
-    }
-
-    private static void annotate(Pod pod, InjectionStatus status, Map<String, String> injectedAnnotations) {
-        ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
-        Map<String, String> annotations = new LinkedHashMap<>();
-        if (meta.getAnnotations() != null) {
-            annotations.putAll(meta.getAnnotations());
-        }
-        injectedAnnotations.forEach(annotations::putIfAbsent);
-        annotations.put(InjectionStatus.ANNOTATION, status.toJson());
-        meta.setAnnotations(annotations);
-        pod.setMetadata(meta);
     }
 }

@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.sidecarinjector.config.Mappers;
-import io.sidecarinjector.config.Messages;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.Messages;
 
 /**
  * Reads and validates a pod's injection annotations. An invalid value rejects the pod with a message that names
@@ -31,9 +31,6 @@ public final class PodOverridesParser {
     private static final Pattern LOG_LEVEL = Pattern.compile("trace|debug|info|warning|warn|error|critical|off");
     private static final Pattern COMPONENT_LOG_LEVEL = Pattern.compile(
             "[a-z_]+:(trace|debug|info|warning|warn|error|critical|off)(,[a-z_]+:(trace|debug|info|warning|warn|error|critical|off))*");
-    private static final Pattern DURATION = Pattern.compile("([0-9]+(\\.[0-9]+)?(h|m|s|ms|us|ns))+");
-    private static final Set<String> PROXY_CONFIG_KEYS = Set.of("holdApplicationUntilProxyStarts", "concurrency",
-            "terminationDrainDuration");
 
     private PodOverridesParser() {
     }
@@ -47,11 +44,10 @@ public final class PodOverridesParser {
             }
         }
         Reader r = new Reader(annotations);
-        ProxyConfigOverride proxyConfig = proxyConfig(r, warnings);
         return new PodOverrides(
                 r.get(Annotations.PROXY_IMAGE).map(v -> r.matching(Annotations.PROXY_IMAGE, v, IMAGE, "an image name")),
                 r.get(Annotations.INTERCEPTION_MODE).map(v -> r.oneOf(Annotations.INTERCEPTION_MODE, v,
-                        Set.of("REDIRECT", "TPROXY"))),
+                        Set.of("REDIRECT", "TPROXY", "NONE"))),
                 r.get(Annotations.PROXY_CPU).map(v -> r.quantity(Annotations.PROXY_CPU, v)),
                 r.get(Annotations.PROXY_MEMORY).map(v -> r.quantity(Annotations.PROXY_MEMORY, v)),
                 r.get(Annotations.PROXY_CPU_LIMIT).map(v -> r.quantity(Annotations.PROXY_CPU_LIMIT, v)),
@@ -63,9 +59,6 @@ public final class PodOverridesParser {
                 r.get(Annotations.EXCLUDE_OUTBOUND_PORTS).map(v -> r.ports(Annotations.EXCLUDE_OUTBOUND_PORTS, v, false)),
                 r.get(Annotations.STATUS_PORT).map(v -> r.port(Annotations.STATUS_PORT, v, 0)),
                 r.get(Annotations.REWRITE_PROBES).map(v -> r.bool(Annotations.REWRITE_PROBES, v)),
-                proxyConfig.hold(),
-                proxyConfig.concurrency(),
-                proxyConfig.drain(),
                 r.get(Annotations.NATIVE_SIDECAR).map(v -> r.bool(Annotations.NATIVE_SIDECAR, v)),
                 r.namedJson(Annotations.USER_VOLUME, Volume.class, (name, volume) -> volume.setName(name)),
                 r.namedJson(Annotations.USER_VOLUME_MOUNT, VolumeMount.class, (name, mount) -> mount.setName(name)),
@@ -74,54 +67,6 @@ public final class PodOverridesParser {
                 r.get(Annotations.COMPONENT_LOG_LEVEL).map(v -> r.matching(Annotations.COMPONENT_LOG_LEVEL, v,
                         COMPONENT_LOG_LEVEL, "a list of component:level")),
                 warnings);
-    }
-
-    private record ProxyConfigOverride(Optional<Boolean> hold, Optional<Integer> concurrency, Optional<String> drain) {
-    }
-
-    private static ProxyConfigOverride proxyConfig(Reader r, List<String> warnings) {
-        Optional<String> text = r.get(Annotations.PROXY_CONFIG);
-        if (text.isEmpty()) {
-            return new ProxyConfigOverride(Optional.empty(), Optional.empty(), Optional.empty());
-        }
-        JsonNode tree;
-        try {
-            tree = Mappers.YAML.readTree(text.get());
-        } catch (JsonProcessingException e) {
-            throw r.invalid(Annotations.PROXY_CONFIG, text.get(), "not valid YAML (" + Messages.oneLine(e.getOriginalMessage()) + ")");
-        }
-        if (tree == null || tree.isNull() || tree.isMissingNode()) {
-            return new ProxyConfigOverride(Optional.empty(), Optional.empty(), Optional.empty());
-        }
-        if (!(tree instanceof ObjectNode config)) {
-            throw r.invalid(Annotations.PROXY_CONFIG, text.get(), "not a YAML mapping");
-        }
-        Iterator<String> names = config.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            if (!PROXY_CONFIG_KEYS.contains(name)) {
-                warnings.add("annotation " + Annotations.PROXY_CONFIG + ": key '" + name + "' is not supported and is ignored");
-            }
-        }
-        Optional<Boolean> hold = Optional.ofNullable(config.get("holdApplicationUntilProxyStarts")).map(n -> {
-            if (!n.isBoolean()) {
-                throw r.invalid(Annotations.PROXY_CONFIG, text.get(), "holdApplicationUntilProxyStarts must be true or false");
-            }
-            return n.booleanValue();
-        });
-        Optional<Integer> concurrency = Optional.ofNullable(config.get("concurrency")).map(n -> {
-            if (!n.canConvertToInt() || !n.isIntegralNumber() || n.intValue() < 0 || n.intValue() > 1024) {
-                throw r.invalid(Annotations.PROXY_CONFIG, text.get(), "concurrency must be a whole number from 0 to 1024");
-            }
-            return n.intValue();
-        });
-        Optional<String> drain = Optional.ofNullable(config.get("terminationDrainDuration")).map(n -> {
-            if (!n.isTextual() || !DURATION.matcher(n.asText()).matches()) {
-                throw r.invalid(Annotations.PROXY_CONFIG, text.get(), "terminationDrainDuration must be a duration such as 5s");
-            }
-            return n.asText();
-        });
-        return new ProxyConfigOverride(hold, concurrency, drain);
     }
 
     /** Typed readers of annotation values; each failure names the annotation and the value. */

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 
 /** The RFC 6902 JSON Patch that turns one pod into another, computed as their difference. */
 public final class PodPatch {

@@ -11,8 +11,8 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.sidecarinjector.config.InjectionConfig;
-import io.sidecarinjector.config.Messages;
+import io.sidecarinjector.istio.InjectionConfig;
+import io.sidecarinjector.support.Messages;
 
 /**
  * Istio's injection rules, in Istio's order of precedence: host network, ignored namespace, the pod's explicit
@@ -25,6 +25,10 @@ public final class InjectionPolicy {
 
     private static final Logger LOG = Logger.getLogger(InjectionPolicy.class);
 
+    /** Namespaces whose pods Istio never injects. */
+    public static final Set<String> IGNORED_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease",
+            "local-path-storage");
+
     private final String policy;
     private final Set<String> ignoredNamespaces;
     private final List<PodSelector> neverSelectors;
@@ -33,7 +37,7 @@ public final class InjectionPolicy {
 
     private InjectionPolicy(InjectionConfig config, List<String> problems) {
         this.policy = config.policy();
-        this.ignoredNamespaces = Set.copyOf(config.ignoredNamespaces());
+        this.ignoredNamespaces = IGNORED_NAMESPACES;
         this.neverSelectors = compile("neverInjectSelector", config.neverInjectSelector(), problems);
         this.alwaysSelectors = compile("alwaysInjectSelector", config.alwaysInjectSelector(), problems);
         this.configProblems = List.copyOf(problems);
@@ -112,9 +116,10 @@ public final class InjectionPolicy {
 
     private static Optional<ExplicitChoice> explicitChoice(Map<String, String> labels, Map<String, String> annotations,
             List<String> warnings) {
+        // as in Istio: a label that is present decides, even empty (then there is no explicit choice)
         String source = "label";
         String value = labels.get(INJECT_KEY);
-        if (value == null || value.isEmpty()) {
+        if (!labels.containsKey(INJECT_KEY)) {
             source = "annotation";
             value = annotations.get(INJECT_KEY);
         }

@@ -4,8 +4,8 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
 /**
- * The built-in templates, type-checked at build time: a misspelt property fails the build, not a request. Their
- * text lives in {@code src/main/resources/templates/BuiltinTemplates/}.
+ * This injector's equivalents of Istio's stock templates, type-checked at build time: a misspelt property fails
+ * the build, not a request. Their text lives in {@code src/main/resources/templates/BuiltinTemplates/}.
  */
 @CheckedTemplate(basePath = "BuiltinTemplates")
 final class BuiltinTemplates {
@@ -13,8 +13,15 @@ final class BuiltinTemplates {
     private BuiltinTemplates() {
     }
 
-    /**
-     * The proxy and its volumes, with the traffic-capture init container unless a CNI plugin does the capture.
-     */
-    static native TemplateInstance sidecar(TemplateValues v, boolean initContainer);
+    /** Istio's {@code sidecar}: the proxy, its volumes and the traffic-capture init container. */
+    static native TemplateInstance sidecar(SidecarValues v);
+
+    /** Istio's {@code gateway}: a gateway's proxy. */
+    static native TemplateInstance gateway(SidecarValues v);
+
+    /** Istio's {@code grpc-simple}: proxyless gRPC with a bootstrap file. */
+    static native TemplateInstance grpcSimple(SidecarValues v);
+
+    /** Istio's {@code grpc-agent}: proxyless gRPC with the Istio agent. */
+    static native TemplateInstance grpcAgent(SidecarValues v);
 }

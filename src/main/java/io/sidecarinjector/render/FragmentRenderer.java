@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.cache.LruCache;
-import io.sidecarinjector.config.Mappers;
-import io.sidecarinjector.config.Messages;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.Messages;
 
 /**
  * Renders templates and reads what they print as partial pods. A template's output depends on its values only,
@@ -23,10 +23,10 @@ public final class FragmentRenderer {
     /** Not a record: a record's equals and hashCode run as interpreted method handles in the native executable. */
     private static final class Key {
         private final String template;
-        private final TemplateValues values;
+        private final SidecarValues values;
         private final int hash;
 
-        Key(String template, TemplateValues values) {
+        Key(String template, SidecarValues values) {
             this.template = template;
             this.values = values;
             this.hash = 31 * template.hashCode() + values.hashCode();
@@ -54,7 +54,7 @@ public final class FragmentRenderer {
      * One fragment per template, in the order given. A fragment is shared between requests: it is read, never
      * modified.
      */
-    public List<ObjectNode> render(List<InjectionTemplate> templates, TemplateValues values) {
+    public List<ObjectNode> render(List<InjectionTemplate> templates, SidecarValues values) {
         List<ObjectNode> fragments = new ArrayList<>(templates.size());
         for (InjectionTemplate template : templates) {
             fragments.add(fragment(template, values));
@@ -62,7 +62,7 @@ public final class FragmentRenderer {
         return fragments;
     }
 
-    private ObjectNode fragment(InjectionTemplate template, TemplateValues values) {
+    private ObjectNode fragment(InjectionTemplate template, SidecarValues values) {
         Key key = new Key(template.name(), values);
         ObjectNode cached = parsed.get(key);
         if (cached != null) {

@@ -6,5 +6,5 @@ public interface InjectionTemplate {
     String name();
 
     /** @throws RenderException when the template cannot be rendered with these values */
-    String render(TemplateValues values);
+    String render(SidecarValues values);
 }

@@ -1,7 +1,7 @@
 package io.sidecarinjector.render;
 
 import io.quarkus.qute.TemplateExtension;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 
 /** Helpers available in every template. */
 @TemplateExtension

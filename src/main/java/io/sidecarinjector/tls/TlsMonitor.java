@@ -26,7 +26,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.sidecarinjector.config.Messages;
+import io.sidecarinjector.support.Messages;
 import io.sidecarinjector.metrics.InjectorMetrics;
 
 /**

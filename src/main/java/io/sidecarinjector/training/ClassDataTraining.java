@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.value.registry.ValueRegistry;
 import io.quarkus.vertx.http.HttpServer;
 import io.sidecarinjector.admission.AdmissionReviewReader;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 
 /**
  * The run that trains the jar's class-data archive ({@code app-cds.jsa}). A JVM that starts with an archive maps

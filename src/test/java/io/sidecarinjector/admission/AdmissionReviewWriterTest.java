@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.policy.Reason;
 
 /** The review written in two steps is the review the fabric8 model writes in one. */

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.junit.QuarkusTest;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.testing.Reviews;
 
 /**

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.testing.GoldenFiles;
 import io.sidecarinjector.testing.Reviews;
 

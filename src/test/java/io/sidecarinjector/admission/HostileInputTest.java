@@ -32,7 +32,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.testing.Reviews;
 

@@ -31,7 +31,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.testing.GoldenFiles;
 import io.sidecarinjector.testing.Reviews;

@@ -20,9 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.quarkus.test.junit.QuarkusTest;
-import io.sidecarinjector.config.Mappers;
-import io.sidecarinjector.inject.InjectorSnapshot;
-import io.sidecarinjector.inject.SnapshotHolder;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.inject.ActiveConfig;
+import io.sidecarinjector.reload.ActiveConfigHolder;
 import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.testing.GoldenFiles;
 import io.sidecarinjector.testing.Reviews;
@@ -34,9 +34,9 @@ class WorkloadInjectorTest {
     static final Path DIR = Path.of("src/test/resources/golden-kube-inject");
 
     @Inject
-    SnapshotHolder holder;
+    ActiveConfigHolder holder;
 
-    InjectorSnapshot snapshot() {
+    ActiveConfig snapshot() {
         return holder.current().orElseThrow();
     }
 

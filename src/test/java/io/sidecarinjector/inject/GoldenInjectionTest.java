@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -25,32 +27,26 @@ import io.sidecarinjector.testing.Reviews;
 
 /**
  * Every golden case: the injected pod, a patch that yields it, and a second injection that changes nothing.
- * {@code golden/} uses the built-in configuration, {@code golden-custom/} the one in its {@code config/} folder.
+ * Each folder is injected with the configuration in its {@code config/} folder (the defaults where it has none).
  */
 @QuarkusTest
 class GoldenInjectionTest {
 
     @Inject
-    SnapshotHolder holder;
-
-    @Inject
     Engine engine;
 
+    private final Map<Path, ActiveConfig> configs = new ConcurrentHashMap<>();
+
     static Stream<Arguments> cases() {
-        return Stream.concat(
-                GoldenFiles.cases().stream().map(c -> Arguments.of(GoldenFiles.DIR, c)),
-                GoldenFiles.cases(GoldenFiles.CUSTOM_DIR).stream().map(c -> Arguments.of(GoldenFiles.CUSTOM_DIR, c)));
+        return GoldenFiles.POD_DIRS.stream()
+                .flatMap(dir -> GoldenFiles.cases(dir).stream().map(c -> Arguments.of(dir, c)));
     }
 
-    InjectorSnapshot snapshotFor(Path dir) throws Exception {
-        if (dir.equals(GoldenFiles.DIR)) {
-            return holder.current().orElseThrow();
-        }
-        return SnapshotFactory.build(engine, ConfigFiles.read(Optional.of(dir.resolve("config/injection.yaml")),
-                Optional.of(dir.resolve("config/mesh.yaml"))).load());
+    ActiveConfig snapshotFor(Path dir) {
+        return configs.computeIfAbsent(dir, d -> GoldenFiles.config(engine, d));
     }
 
-    @ParameterizedTest(name = "{1}")
+    @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("cases")
     void injectsAsTheGoldenFileSays(Path dir, String name) throws Exception {
         Pod input = GoldenFiles.input(dir, name);
@@ -60,7 +56,7 @@ class GoldenInjectionTest {
         GoldenFiles.assertMatches(GoldenFiles.injected(dir, name), PodPatch.tree(result.pod()));
     }
 
-    @ParameterizedTest(name = "{1}")
+    @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("cases")
     void patchAppliedToTheInputYieldsTheInjectedPod(Path dir, String name) throws Exception {
         Pod input = GoldenFiles.input(dir, name);
@@ -69,11 +65,11 @@ class GoldenInjectionTest {
         assertEquals(PodPatch.tree(injected), PodPatch.apply(patch, PodPatch.tree(input)));
     }
 
-    @ParameterizedTest(name = "{1}")
+    @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("cases")
     void injectingTwiceEqualsInjectingOnce(Path dir, String name) throws Exception {
         Pod input = GoldenFiles.input(dir, name);
-        InjectorSnapshot snapshot = snapshotFor(dir);
+        ActiveConfig snapshot = snapshotFor(dir);
         Pod once = Injector.inject(input, Reviews.namespaceOf(input), snapshot).pod();
         Pod twice = Injector.inject(once, Reviews.namespaceOf(input), snapshot).pod();
         assertEquals(PodPatch.tree(once), PodPatch.tree(twice));

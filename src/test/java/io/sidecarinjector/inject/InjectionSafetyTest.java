@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.sidecarinjector.overrides.PodRejectedException;
+import io.sidecarinjector.reload.ActiveConfigHolder;
 import io.sidecarinjector.patch.PodPatch;
 
 /**
@@ -127,12 +128,12 @@ class InjectionSafetyTest {
     }
 
     @Inject
-    SnapshotHolder holder;
+    ActiveConfigHolder holder;
 
     @ParameterizedTest(name = "{0}, hostile value #{1}")
     @MethodSource("cases")
     void aHostileValueIsRejectedOrLandsVerbatimInItsFieldOnly(Target target, int index, String hostile) {
-        InjectorSnapshot snapshot = holder.current().orElseThrow();
+        ActiveConfig snapshot = holder.current().orElseThrow();
         Pod benignInput = target.place().apply(base(), target.benign());
         Pod hostileInput = target.place().apply(base(), hostile);
         JsonNode benign = PodPatch.tree(Injector.inject(benignInput, "demo", snapshot).pod());
@@ -166,7 +167,7 @@ class InjectionSafetyTest {
 
     static Pod fromTree(JsonNode tree) {
         try {
-            return io.sidecarinjector.config.Mappers.JSON.treeToValue(tree, Pod.class);
+            return io.sidecarinjector.support.Mappers.JSON.treeToValue(tree, Pod.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new AssertionError(e);
         }

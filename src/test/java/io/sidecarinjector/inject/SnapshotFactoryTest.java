@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.inject.Inject;
@@ -12,29 +13,33 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.qute.Engine;
 import io.quarkus.test.junit.QuarkusTest;
-import io.sidecarinjector.config.ConfigDocuments;
 import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.istio.IstioDocuments;
+import io.sidecarinjector.istio.IstioSwitches;
+import io.sidecarinjector.istio.TextDocument;
+import io.sidecarinjector.reload.ActiveConfigFactory;
 
 /** The self-check that a configuration passes before it serves: every template, default or not, is rendered. */
 @QuarkusTest
 class SnapshotFactoryTest {
 
-    /** Renders YAML that is not a pod: containers must be a list. */
-    static final String NOT_A_POD = "|\n    spec:\n      containers: 5\n";
+    /** A Qute template that renders YAML that is not a pod: containers must be a list. */
+    static final String NOT_A_POD = "|\n    {! qute !}\n    spec:\n      containers: 5\n";
 
     @Inject
     Engine engine;
 
-    InjectorSnapshot build(String injectionConfig) throws InvalidConfigException {
-        return SnapshotFactory.build(engine, ConfigDocuments.load(
-                Optional.of(new ConfigDocuments.Document("test config", injectionConfig)), Optional.empty()));
+    ActiveConfig build(String injectionConfig) throws InvalidConfigException {
+        return ActiveConfigFactory.build(engine, IstioDocuments.load(Optional.empty(),
+                Optional.of(new TextDocument("test config", injectionConfig)), Optional.empty()), "",
+                new IstioSwitches(IstioSwitches.NativeSidecars.FALSE, ""), () -> false);
     }
 
     @Test
-    void theBuiltInConfigurationPasses() throws Exception {
-        InjectorSnapshot snapshot = build("policy: enabled\n");
-        assertTrue(snapshot.templates().names().containsAll(java.util.List.of("sidecar", "sidecar-cni")),
-                snapshot.templates().names().toString());
+    void theBuiltInConfigurationServesIstiosStockTemplates() throws Exception {
+        ActiveConfig config = build("policy: enabled\n");
+        assertTrue(config.templates().names().containsAll(List.of("sidecar", "gateway", "grpc-simple", "grpc-agent")),
+                config.templates().names().toString());
     }
 
     /** The self-check refuses the configuration, naming the broken template 'extra'. */
@@ -58,6 +63,22 @@ class SnapshotFactoryTest {
     void aDefaultTemplateThatDoesNotExistIsNamed() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> build("defaultTemplates: [absent]\n"));
-        assertEquals("defaultTemplates names unknown template 'absent'", e.getMessage());
+        assertEquals("defaultTemplates names template 'absent', which does not exist", e.getMessage());
+    }
+
+    @Test
+    void aGoTemplateThatIsNotStockIsNamedAndCannotBeADefault() throws Exception {
+        ActiveConfig config = build("templates:\n  custom: |\n    spec: {{ .Values.x }}\n");
+        assertEquals(List.of("custom"), config.templates().unsupportedGoTemplates());
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> build("defaultTemplates: [custom]\ntemplates:\n  custom: |\n    spec: {{ .Values.x }}\n"));
+        assertTrue(e.getMessage().contains("'custom'") && e.getMessage().contains("Qute"), e.getMessage());
+    }
+
+    @Test
+    void istiosStockGoTemplatesAreServedByTheBuiltInOnes() throws Exception {
+        ActiveConfig config = build("templates:\n  sidecar: |\n    metadata: {{ .ObjectMeta.Name }}\n");
+        assertEquals(List.of(), config.templates().unsupportedGoTemplates());
+        assertTrue(config.templates().get("sidecar").isPresent());
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.sidecarinjector.cli.InjectionCheck;
-import io.sidecarinjector.inject.SnapshotHolder;
+import io.sidecarinjector.reload.ActiveConfigHolder;
 import io.sidecarinjector.testing.GoldenFiles;
 
 /**
@@ -29,7 +29,7 @@ class IptablesRulesTest {
     static final Path DIR = Path.of("src/test/resources/golden-iptables");
 
     @Inject
-    SnapshotHolder holder;
+    ActiveConfigHolder holder;
 
     static List<String> cases() {
         return GoldenFiles.cases(DIR);

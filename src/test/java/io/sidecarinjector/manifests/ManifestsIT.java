@@ -33,7 +33,6 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.sidecarinjector.config.ConfigDocuments;
 
 /**
  * The manifests the build emits ({@code target/kubernetes/kubernetes.yml}), parsed with the fabric8 model: every
@@ -201,12 +200,20 @@ class ManifestsIT {
     }
 
     @Test
-    void theConfigMapHoldsTheBuiltInConfiguration() throws Exception {
-        ConfigMap map = one(ConfigMap.class, "sidecar-injector");
-        var loaded = ConfigDocuments.load(
-                Optional.of(new ConfigDocuments.Document("configmap config", map.getData().get("config"))),
-                Optional.of(new ConfigDocuments.Document("configmap mesh", map.getData().get("mesh"))));
-        assertEquals(ConfigDocuments.defaults(), loaded);
+    void theInjectorReadsIstiosOwnConfigMaps() {
+        var pod = one(Deployment.class, "sidecar-injector").getSpec().getTemplate().getSpec();
+        Map<String, String> configMaps = new java.util.HashMap<>();
+        pod.getVolumes().stream().filter(v -> v.getConfigMap() != null)
+                .forEach(v -> configMaps.put(v.getName(), v.getConfigMap().getName()));
+        assertEquals("istio", configMaps.get("istio-mesh"));
+        assertEquals("istio-sidecar-injector", configMaps.get("istio-injector"));
+        Container container = pod.getContainers().get(0);
+        Map<String, String> env = new java.util.HashMap<>();
+        container.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        assertEquals("/etc/istio/mesh/mesh", env.get("INJECTOR_MESH_FILE"));
+        assertEquals("/etc/istio/injector/config", env.get("INJECTOR_CONFIG_FILE"));
+        assertEquals("/etc/istio/injector/values", env.get("INJECTOR_VALUES_FILE"));
+        assertTrue(resources.stream().noneMatch(r -> r instanceof ConfigMap), "no configuration of its own");
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.sidecarinjector.config.Messages;
+import io.sidecarinjector.support.Messages;
 
 class PodOverridesParserTest {
 

@@ -17,8 +17,8 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.sidecarinjector.config.ConfigDocuments;
-import io.sidecarinjector.config.InjectionConfig;
+import io.sidecarinjector.istio.InjectionConfig;
+import io.sidecarinjector.istio.IstioDocuments;
 
 /** The decision rules as a table: each row a named pod and configuration, and the rule that must decide. */
 class InjectionPolicyTest {
@@ -152,6 +152,9 @@ class InjectionPolicyTest {
         // already injected pods go through the same rules (they are re-injected, not refused)
         rows.add(row("already injected", "enabled", none, Map.of("sidecar.istio.io/status", "{}"),
                 Reason.POLICY_ENABLED));
+        // a label that is present decides, even empty: then there is no explicit choice and the annotation is not read
+        rows.add(row("empty label hides the annotation", "enabled", Map.of(KEY, ""), Map.of(KEY, "false"),
+                Reason.POLICY_ENABLED));
         // invalid policy disables injection, even for an explicit true
         rows.add(row("invalid policy", "sometimes", none, none, Reason.INVALID_POLICY));
         rows.add(row("invalid policy with explicit true", "sometimes", none, Map.of(KEY, "true"),
@@ -162,9 +165,8 @@ class InjectionPolicyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
     void decides(String name, Case c) {
-        InjectionConfig defaults = ConfigDocuments.defaults().injection();
-        InjectionConfig config = new InjectionConfig(c.policy(), c.always(), c.never(), Map.of(), Map.of(),
-                List.of("sidecar"), defaults.ignoredNamespaces());
+        InjectionConfig config = new InjectionConfig(c.policy(), List.of("sidecar"), Map.of(), Map.of(), c.never(),
+                c.always(), Map.of(), null);
         Pod pod = new PodBuilder().withNewMetadata().withGenerateName("p-").withLabels(c.labels())
                 .withAnnotations(c.annotations()).endMetadata().withNewSpec().withHostNetwork(c.hostNetwork())
                 .addNewContainer().withName("app").withImage("app").endContainer().endSpec().build();
@@ -183,7 +185,7 @@ class InjectionPolicyTest {
 
     @Test
     void summariesNameTheRuleAndWhatItSaw() {
-        InjectionPolicy policy = InjectionPolicy.of(ConfigDocuments.defaults().injection());
+        InjectionPolicy policy = InjectionPolicy.of(IstioDocuments.defaults().injection());
         Pod refused = new PodBuilder().withNewMetadata().addToAnnotations(KEY, "false").endMetadata().build();
         Pod onHost = new PodBuilder().withNewSpec().withHostNetwork(true).endSpec().build();
         assertEquals("skipped: pod annotation sidecar.istio.io/inject=false", policy.decide(refused, "demo").summary());
@@ -194,8 +196,8 @@ class InjectionPolicyTest {
 
     @Test
     void invalidSelectorsAreReportedAsConfigurationProblems() {
-        InjectionConfig config = new InjectionConfig("enabled", List.of(expr("a", "Like", "b")), List.of(), Map.of(),
-                Map.of(), List.of("sidecar"), List.of());
+        InjectionConfig config = new InjectionConfig("enabled", List.of("sidecar"), Map.of(), Map.of(), List.of(),
+                List.of(expr("a", "Like", "b")), Map.of(), null);
         List<String> problems = InjectionPolicy.of(config).configProblems();
         assertEquals(1, problems.size());
         assertTrue(problems.get(0).contains("alwaysInjectSelector[0]") && problems.get(0).contains("'Like'"),

@@ -27,10 +27,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.sidecarinjector.config.ConfigDocuments;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.istio.IstioDocuments;
+import io.sidecarinjector.istio.TextDocument;
+import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.inject.InjectionStatus;
-import io.sidecarinjector.inject.SnapshotHolder;
+import io.sidecarinjector.reload.ActiveConfigHolder;
 import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.testing.Reviews;
 
@@ -40,19 +41,24 @@ import io.sidecarinjector.testing.Reviews;
 class ConfigReloadTest {
 
     @Inject
-    SnapshotHolder holder;
+    ActiveConfigHolder holder;
 
     @AfterEach
     void restore() throws Exception {
         publish(ReloadProfile.INITIAL_CONFIG, ReloadProfile.INITIAL_MESH);
-        String initial = ConfigDocuments.load(
-                Optional.of(new ConfigDocuments.Document("c", ReloadProfile.INITIAL_CONFIG)),
-                Optional.of(new ConfigDocuments.Document("m", ReloadProfile.INITIAL_MESH))).revision();
-        awaitTrue(() -> holder.current().orElseThrow().revision().equals(initial), "initial config back");
+        String initial = IstioDocuments.load(
+                Optional.of(new TextDocument("m", ReloadProfile.INITIAL_MESH)),
+                Optional.of(new TextDocument("c", ReloadProfile.INITIAL_CONFIG)),
+                Optional.of(new TextDocument("v", ReloadProfile.INITIAL_VALUES))).hash();
+        awaitTrue(() -> holder.current().orElseThrow().hash().equals(initial), "initial config back");
     }
 
     static void publish(String config, String mesh) {
-        ReloadProfile.DIR.publish(Map.of("config", config, "mesh", mesh));
+        publish(config, mesh, ReloadProfile.INITIAL_VALUES);
+    }
+
+    static void publish(String config, String mesh, String values) {
+        ReloadProfile.DIR.publish(Map.of("config", config, "mesh", mesh, "values", values));
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) {
@@ -93,12 +99,12 @@ class ConfigReloadTest {
     }
 
     @Test
-    void aChangeIsInServiceWithinTwoSecondsAndItsRevisionIsInTheStatusAnnotation() throws Exception {
-        String before = holder.current().orElseThrow().revision();
+    void aChangeIsInServiceWithinTwoSecondsAndItsHashIsInTheReadinessData() throws Exception {
+        String before = holder.current().orElseThrow().hash();
         double reloads = metric("sidecar_injector_config_reloads_total");
-        publish("policy: enabled\n", "tag: second\n");
-        awaitTrue(() -> !holder.current().orElseThrow().revision().equals(before), "new revision");
-        String after = holder.current().orElseThrow().revision();
+        publish("policy: enabled\n", ReloadProfile.INITIAL_MESH, "{\"global\": {\"tag\": \"second\"}}");
+        awaitTrue(() -> !holder.current().orElseThrow().hash().equals(before), "new revision");
+        String after = holder.current().orElseThrow().hash();
 
         JsonNode response = inject(pod());
         Pod injected = Mappers.JSON.treeToValue(PodPatch.apply(
@@ -106,22 +112,24 @@ class ConfigReloadTest {
                 Pod.class);
         InjectionStatus status = InjectionStatus.parse(injected.getMetadata().getAnnotations()
                 .get(InjectionStatus.ANNOTATION));
-        assertEquals(after, status.revision());
+        assertEquals("default", status.revision());
         assertTrue(injected.getSpec().getContainers().get(1).getImage().endsWith(":second"));
         assertTrue(metric("sidecar_injector_config_reloads_total") > reloads);
         given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'injection-configuration' }.data.revision",
+                .body("checks.find { it.name == 'injection-configuration' }.data.configuration",
                         org.hamcrest.Matchers.equalTo(after));
     }
 
     @Test
     void anAnswerGivenBeforeAReloadIsNotGivenAfterIt() {
-        publish(ReloadProfile.INITIAL_CONFIG, "tag: before\n");
-        awaitTrue(() -> holder.current().orElseThrow().config().mesh().tag().equals("before"), "before");
+        publish(ReloadProfile.INITIAL_CONFIG, ReloadProfile.INITIAL_MESH, "{\"global\": {\"tag\": \"before\"}}");
+        awaitTrue(() -> holder.current().orElseThrow().documents().values().text("global.tag").equals("before"),
+                "before");
         assertTrue(proxyImage(inject(pod())).endsWith(":before"));
         assertTrue(proxyImage(inject(pod())).endsWith(":before"));
-        publish(ReloadProfile.INITIAL_CONFIG, "tag: after\n");
-        awaitTrue(() -> holder.current().orElseThrow().config().mesh().tag().equals("after"), "after");
+        publish(ReloadProfile.INITIAL_CONFIG, ReloadProfile.INITIAL_MESH, "{\"global\": {\"tag\": \"after\"}}");
+        awaitTrue(() -> holder.current().orElseThrow().documents().values().text("global.tag").equals("after"),
+                "after");
         assertTrue(proxyImage(inject(pod())).endsWith(":after"));
     }
 
@@ -139,26 +147,27 @@ class ConfigReloadTest {
     @Test
     void thePolicyOfANewConfigurationDecides() {
         publish("policy: disabled\n", ReloadProfile.INITIAL_MESH);
-        awaitTrue(() -> holder.current().orElseThrow().config().injection().policy().equals("disabled"), "disabled");
+        awaitTrue(() -> holder.current().orElseThrow().documents().injection().policy().equals("disabled"), "disabled");
         assertEquals("policy_disabled", inject(pod()).path("auditAnnotations").path("reason").asText());
     }
 
     @Test
     void anInvalidConfigurationKeepsTheLastGoodOneAndIsCounted() {
-        String good = holder.current().orElseThrow().revision();
+        String good = holder.current().orElseThrow().hash();
         for (String[] bad : List.of(
                 new String[] { "policy: [unclosed\n", ReloadProfile.INITIAL_MESH },
                 new String[] { "policy: sometimes\n", ReloadProfile.INITIAL_MESH },
-                new String[] { "templates:\n  sidecar: \"{#if v.x}unclosed\"\n", ReloadProfile.INITIAL_MESH },
-                new String[] { "templates:\n  sidecar: \"{v.noSuchProperty}\"\n", ReloadProfile.INITIAL_MESH },
-                new String[] { "templates:\n  sidecar: \"- just\\n- a list\"\n", ReloadProfile.INITIAL_MESH },
+                new String[] { "templates:\n  sidecar: \"{! qute !}{#if v.x}unclosed\"\n", ReloadProfile.INITIAL_MESH },
+                new String[] { "templates:\n  sidecar: \"{! qute !}{v.noSuchProperty}\"\n", ReloadProfile.INITIAL_MESH },
+                new String[] { "templates:\n  sidecar: \"{! qute !}- just\\n- a list\"\n", ReloadProfile.INITIAL_MESH },
                 new String[] { "defaultTemplates: [missing]\n", ReloadProfile.INITIAL_MESH },
-                new String[] { ReloadProfile.INITIAL_CONFIG, "ports: {status: many}\n" })) {
+                new String[] { ReloadProfile.INITIAL_CONFIG, "defaultConfig: {statusPort: many}\n" },
+                new String[] { ReloadProfile.INITIAL_CONFIG, "defaultConfig: {statusPrt: 15020}\n" })) {
             double errors = metric("sidecar_injector_config_reload_errors_total");
             publish(bad[0], bad[1]);
             awaitTrue(() -> holder.lastError().isPresent() && metric("sidecar_injector_config_reload_errors_total") > errors,
                     "rejected: " + bad[0]);
-            assertEquals(good, holder.current().orElseThrow().revision(), "last good configuration kept");
+            assertEquals(good, holder.current().orElseThrow().hash(), "last good configuration kept");
             given().get("/q/health/ready").then().statusCode(200);
             assertTrue(inject(pod()).has("patch"), "still injects with the last good configuration");
         }
@@ -182,8 +191,9 @@ class ConfigReloadTest {
                     String initImage = injected.at("/spec/initContainers/0/image").asText();
                     String tag = proxyImage.substring(proxyImage.lastIndexOf(':') + 1);
                     assertEquals(proxyImage, initImage, "one configuration per request");
-                    String logLevel = injected.at("/spec/containers/1/args/5").asText();
-                    assertEquals(tag.equals("first") ? "warning" : "debug", logLevel, "one configuration per request");
+                    String logLevel = injected.at("/spec/containers/1/args/4").asText();
+                    assertEquals(tag.equals("first") ? "--proxyLogLevel=warning" : "--proxyLogLevel=debug", logLevel,
+                            "one configuration per request");
                     served++;
                 }
                 return served;
@@ -191,7 +201,8 @@ class ConfigReloadTest {
         }
         for (int i = 0; i < 30; i++) {
             if (i % 2 == 0) {
-                publish("policy: enabled\n", "tag: other\nproxyLogLevel: debug\n");
+                publish("policy: enabled\n", ReloadProfile.INITIAL_MESH,
+                        "{\"global\": {\"tag\": \"other\", \"proxy\": {\"logLevel\": \"debug\"}}}");
             } else {
                 publish(ReloadProfile.INITIAL_CONFIG, ReloadProfile.INITIAL_MESH);
             }

@@ -7,6 +7,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+
+import io.quarkus.qute.Engine;
+import io.sidecarinjector.config.ConfigFiles;
+import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.inject.ActiveConfig;
+import io.sidecarinjector.istio.IstioDocuments;
+import io.sidecarinjector.istio.IstioSwitches;
+import io.sidecarinjector.reload.ActiveConfigFactory;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -19,10 +28,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 
 /**
- * Golden files: {@code <case>.yaml} is an input pod, {@code <case>.yaml.injected} the pod injection must produce.
+ * Golden files: {@code <case>.in.yaml} is an input pod, {@code <case>.out.yaml} the pod injection must produce. A
+ * folder's {@code config/} holds the Istio documents its cases are injected with ({@code mesh.yaml},
+ * {@code config.yaml}, {@code values.yaml}, each optional) and istiod's switches ({@code env}, lines NAME=value).
  * Run with {@code -Dgolden.refresh=true} to rewrite the expected files: the run then fails, so that every refresh
  * is seen and reviewed.
  */
@@ -32,7 +43,40 @@ public final class GoldenFiles {
     public static final Path DIR = Path.of("src/test/resources/golden");
     /** Cases injected with the configuration in {@code golden-custom/config/}. */
     public static final Path CUSTOM_DIR = Path.of("src/test/resources/golden-custom");
+    /** Cases injected with native sidecars on. */
+    public static final Path NATIVE_DIR = Path.of("src/test/resources/golden-native");
+    /** Cases injected with Istio's CNI plugin doing the capture. */
+    public static final Path CNI_DIR = Path.of("src/test/resources/golden-cni");
+    /** Every folder of pod cases. */
+    public static final List<Path> POD_DIRS = List.of(DIR, CUSTOM_DIR, NATIVE_DIR, CNI_DIR);
     private static final boolean REFRESH = Boolean.getBoolean("golden.refresh");
+    public static final String IN = ".in.yaml";
+    public static final String OUT = ".out.yaml";
+
+    /** The configuration of a folder of cases, from its {@code config/}; the defaults where it has none. */
+    public static ActiveConfig config(Engine engine, Path dir) {
+        Path config = dir.resolve("config");
+        try {
+            Map<String, String> env = new java.util.HashMap<>();
+            Path envFile = config.resolve("env");
+            if (Files.exists(envFile)) {
+                for (String line : Files.readAllLines(envFile)) {
+                    int eq = line.indexOf('=');
+                    if (eq > 0) {
+                        env.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                    }
+                }
+            }
+            env.putIfAbsent(IstioSwitches.NATIVE_SIDECARS_VARIABLE, "false");
+            IstioDocuments documents = ConfigFiles.read(Optional.of(config.resolve("mesh.yaml")),
+                    Optional.of(config.resolve("config.yaml")), Optional.of(config.resolve("values.yaml"))).load();
+            return ActiveConfigFactory.build(engine, documents, "", IstioSwitches.from(env), () -> false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InvalidConfigException e) {
+            throw new IllegalStateException(dir + ": " + e.getMessage(), e);
+        }
+    }
 
     private GoldenFiles() {
     }
@@ -45,8 +89,8 @@ public final class GoldenFiles {
     public static List<String> cases(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".yaml"))
-                    .map(n -> n.substring(0, n.length() - ".yaml".length())).sorted().toList();
+                    .filter(n -> n.endsWith(IN))
+                    .map(n -> n.substring(0, n.length() - IN.length())).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,7 +101,7 @@ public final class GoldenFiles {
     }
 
     public static Pod input(Path dir, String name) {
-        return read(dir.resolve(name + ".yaml"), Pod.class);
+        return read(dir.resolve(name + IN), Pod.class);
     }
 
     public static <T> T read(Path file, Class<T> type) {
@@ -147,6 +191,6 @@ public final class GoldenFiles {
     }
 
     public static Path injected(Path dir, String name) {
-        return dir.resolve(name + ".yaml.injected");
+        return dir.resolve(name + OUT);
     }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.sidecarinjector.config.Mappers;
+import io.sidecarinjector.support.Mappers;
 
 /** AdmissionReview requests as the API server sends them, and the patch of an answer decoded. */
 public final class Reviews {

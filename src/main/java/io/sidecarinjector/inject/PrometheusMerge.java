@@ -1,0 +1,147 @@
+package io.sidecarinjector.inject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.sidecarinjector.istio.MeshConfig;
+import io.sidecarinjector.support.Mappers;
+
+/**
+ * Istio's metrics merge: the proxy serves the application's metrics together with its own on its status port. The
+ * pod's {@code prometheus.io/*} annotations (in any spelling that sanitises to the same label) move into the
+ * proxy's {@code ISTIO_PROMETHEUS_ANNOTATIONS}, and new ones point Prometheus at the proxy. A pod that turns
+ * scraping off, or merging off ({@code prometheus.istio.io/merge-metrics: "false"}), is left alone.
+ */
+final class PrometheusMerge {
+
+    static final String MERGE_ANNOTATION = "prometheus.istio.io/merge-metrics";
+    static final String SCRAPE = "prometheus_io_scrape";
+    static final String PORT = "prometheus_io_port";
+    static final String PATH = "prometheus_io_path";
+    static final String ENV = "ISTIO_PROMETHEUS_ANNOTATIONS";
+
+    private PrometheusMerge() {
+    }
+
+    static void apply(Pod pod, Container proxy, MeshConfig mesh, int statusPort) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        if (!scrape(annotations) || !enabled(mesh, annotations)) {
+            return;
+        }
+        String target = String.valueOf(statusPort);
+        String port = find(annotations, PORT);
+        if (target.equals(port)) {
+            return; // already pointing at the proxy: injected before, or the author's choice
+        }
+        String scrape = find(annotations, SCRAPE);
+        String path = find(annotations, PATH);
+        if (proxy != null && (scrape != null || path != null || port != null)) {
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("scrape", scrape == null ? "" : scrape);
+            config.put("path", path == null ? "" : path);
+            config.put("port", port == null ? "" : port);
+            List<EnvVar> env = new ArrayList<>(proxy.getEnv() == null ? List.of() : proxy.getEnv());
+            env.add(new EnvVar(ENV, json(config), null));
+            proxy.setEnv(env);
+        }
+        clear(annotations);
+        annotations.put("prometheus.io/port", target);
+        annotations.put("prometheus.io/path", "/stats/prometheus");
+        annotations.put("prometheus.io/scrape", "true");
+    }
+
+    /**
+     * Undoes the merge of an earlier injection: the prometheus.io annotations that point at the proxy's status port
+     * go, and those the proxy kept in {@code ISTIO_PROMETHEUS_ANNOTATIONS} come back.
+     */
+    static void restore(Map<String, String> annotations, Pod pod, int statusPort) {
+        if (!String.valueOf(statusPort).equals(find(annotations, PORT))) {
+            return;
+        }
+        clear(annotations);
+        String kept = null;
+        for (List<Container> list : java.util.Arrays.asList(pod.getSpec() == null ? null : pod.getSpec().getContainers(),
+                pod.getSpec() == null ? null : pod.getSpec().getInitContainers())) {
+            for (Container c : list == null ? List.<Container>of() : list) {
+                if ("istio-proxy".equals(c.getName()) && c.getEnv() != null) {
+                    for (EnvVar e : c.getEnv()) {
+                        if (ENV.equals(e.getName())) {
+                            kept = e.getValue();
+                        }
+                    }
+                }
+            }
+        }
+        if (kept == null) {
+            return;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode original = Mappers.JSON.readTree(kept);
+            for (String field : List.of("scrape", "path", "port")) {
+                String value = original.path(field).asText("");
+                if (!value.isEmpty()) {
+                    annotations.put("prometheus.io/" + field, value);
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // not ours to read: the pod is injected without it
+        }
+    }
+
+    private static void clear(Map<String, String> annotations) {
+        annotations.keySet().removeIf(k -> {
+            String label = sanitize(k);
+            return label.equals(SCRAPE) || label.equals(PORT) || label.equals(PATH);
+        });
+    }
+
+    private static boolean scrape(Map<String, String> annotations) {
+        for (Map.Entry<String, String> e : annotations.entrySet()) {
+            if (sanitize(e.getKey()).equals(SCRAPE)) {
+                String value = e.getValue().trim().toLowerCase(java.util.Locale.ROOT);
+                if (List.of("1", "t", "true").contains(value)) {
+                    return true;
+                }
+                if (List.of("0", "f", "false").contains(value)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean enabled(MeshConfig mesh, Map<String, String> annotations) {
+        String value = annotations.get(MERGE_ANNOTATION);
+        if (value != null && (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(value);
+        }
+        return mesh.enablePrometheusMerge().orElse(true);
+    }
+
+    private static String find(Map<String, String> annotations, String label) {
+        for (Map.Entry<String, String> e : annotations.entrySet()) {
+            if (sanitize(e.getKey()).equals(label)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** An annotation key as a Prometheus label name: every character other than a letter, digit or _ becomes _. */
+    static String sanitize(String key) {
+        return key.replaceAll("[^a-zA-Z0-9_]", "_");
+    }
+
+    private static String json(Object value) {
+        try {
+            return Mappers.JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.sidecarinjector.istio;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Istio's Helm values as the injector's ConfigMap carries them (key {@code values}), merged over the built-in
+ * defaults. Read by dotted path, as Istio's templates read {@code .Values}; values no template reads are kept and
+ * ignored.
+ */
+public final class Values {
+
+    private final ObjectNode tree;
+
+    Values(ObjectNode tree) {
+        this.tree = tree;
+    }
+
+    /** The node at a dotted path ({@code global.proxy.image}), or a missing node. */
+    public JsonNode node(String path) {
+        JsonNode node = tree;
+        for (String part : path.split("\\.")) {
+            node = node.path(part);
+        }
+        return node == null ? MissingNode.getInstance() : node;
+    }
+
+    /**
+     * The value at a path as Go's templates print it: text as it is, a whole number without a fraction, empty when
+     * absent or null.
+     */
+    public String text(String path) {
+        return text(node(path));
+    }
+
+    public static String text(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return "";
+        }
+        if (node.isNumber() && node.canConvertToExactIntegral()) {
+            return String.valueOf(node.longValue());
+        }
+        return node.isValueNode() ? node.asText() : node.toString();
+    }
+
+    /** Whether the value at a path is true as Go's templates test it: set, and not false, zero or empty. */
+    public boolean truthy(String path) {
+        JsonNode node = node(path);
+        if (node.isMissingNode() || node.isNull()) {
+            return false;
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isNumber()) {
+            return node.doubleValue() != 0;
+        }
+        if (node.isContainerNode()) {
+            return !node.isEmpty();
+        }
+        return !node.asText().isEmpty();
+    }
+
+    /** Whether the value at a path is the boolean true, or the text {@code true}. */
+    public boolean isTrue(String path) {
+        JsonNode node = node(path);
+        return node.isBoolean() ? node.booleanValue() : "true".equals(node.asText());
+    }
+
+    /** The boolean at a path, when it is set. */
+    public Optional<Boolean> bool(String path) {
+        JsonNode node = node(path);
+        if (node.isBoolean()) {
+            return Optional.of(node.booleanValue());
+        }
+        if (node.isTextual() && (node.asText().equals("true") || node.asText().equals("false"))) {
+            return Optional.of(Boolean.parseBoolean(node.asText()));
+        }
+        return Optional.empty();
+    }
+
+    /** A list of strings at a path; empty when absent. */
+    public List<String> strings(String path) {
+        List<String> strings = new ArrayList<>();
+        node(path).forEach(n -> strings.add(text(n)));
+        return strings;
+    }
+
+    public ObjectNode tree() {
+        return tree.deepCopy();
+    }
+}

@@ -1,0 +1,83 @@
+package io.sidecarinjector.reload;
+
+import java.util.function.BooleanSupplier;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkus.qute.Engine;
+import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.inject.ActiveConfig;
+import io.sidecarinjector.inject.InjectionResult;
+import io.sidecarinjector.inject.InjectionStatus;
+import io.sidecarinjector.inject.Injector;
+import io.sidecarinjector.istio.IstioDocuments;
+import io.sidecarinjector.istio.IstioSwitches;
+import io.sidecarinjector.overrides.PodRejectedException;
+import io.sidecarinjector.policy.InjectionPolicy;
+import io.sidecarinjector.render.FragmentRenderer;
+import io.sidecarinjector.render.RenderException;
+import io.sidecarinjector.render.TemplateCatalog;
+
+/**
+ * Turns Istio's documents into a configuration that is known to work: Qute templates compile, the default
+ * templates exist, and a sample pod injects into a pod with the proxy in it, again and again to the same pod. A
+ * configuration that fails here never serves.
+ */
+public final class ActiveConfigFactory {
+
+    /** Distinct rendered fragments kept parsed: a few hundred workloads' worth. */
+    static final int FRAGMENT_CACHE_SIZE = 512;
+
+    private ActiveConfigFactory() {
+    }
+
+    public static ActiveConfig build(Engine engine, IstioDocuments documents, String revision, IstioSwitches switches,
+            BooleanSupplier nodesSupportNativeSidecars) throws InvalidConfigException {
+        TemplateCatalog templates = TemplateCatalog.of(engine, documents.injection().templates());
+        for (String name : documents.injection().defaultTemplates()) {
+            for (String resolved : documents.injection().aliases().getOrDefault(name, java.util.List.of(name))) {
+                if (templates.get(resolved).isEmpty()) {
+                    String why = templates.unsupported().get(resolved);
+                    throw new InvalidConfigException("defaultTemplates names template '" + resolved + "', which "
+                            + (why == null ? "does not exist" : "cannot be rendered here: " + why));
+                }
+            }
+        }
+        ActiveConfig config = new ActiveConfig(documents, revision, switches, nodesSupportNativeSidecars,
+                InjectionPolicy.of(documents.injection()), templates, new FragmentRenderer(FRAGMENT_CACHE_SIZE));
+        selfCheck(config);
+        return config;
+    }
+
+    /** A pod every configuration must be able to inject. */
+    public static Pod samplePod() {
+        return new PodBuilder()
+                .withNewMetadata().withGenerateName("self-check-").withNamespace("default")
+                .addToLabels("app", "self-check").addToAnnotations("sidecar.istio.io/inject", "true").endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("example/app:1")
+                .addNewPort().withContainerPort(8080).withName("http").endPort().endContainer().endSpec()
+                .build();
+    }
+
+    private static void selfCheck(ActiveConfig config) throws InvalidConfigException {
+        Pod sample = samplePod();
+        try {
+            for (String name : config.templates().names()) {
+                Pod annotated = new PodBuilder(sample).editMetadata()
+                        .addToAnnotations(Injector.TEMPLATES_ANNOTATION, name).endMetadata().build();
+                Injector.inject(annotated, "default", config);
+            }
+            InjectionResult result = Injector.inject(sample, "default", config);
+            Pod injected = result.pod();
+            if (injected.getMetadata().getAnnotations().get(InjectionStatus.ANNOTATION) == null) {
+                throw new InvalidConfigException("self-check: the sample pod was not injected");
+            }
+            InjectionResult again = Injector.inject(injected, "default", config);
+            if (!again.pod().equals(injected)) {
+                throw new InvalidConfigException("self-check: injecting the injected sample pod changed it again");
+            }
+        } catch (RenderException | PodRejectedException e) {
+            throw new InvalidConfigException("self-check: " + e.getMessage(), e);
+        }
+    }
+}

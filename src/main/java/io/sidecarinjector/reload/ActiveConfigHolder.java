@@ -1,0 +1,101 @@
+package io.sidecarinjector.reload;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.qute.Engine;
+import io.sidecarinjector.config.ConfigFiles;
+import io.sidecarinjector.inject.ActiveConfig;
+import io.sidecarinjector.istio.IstioSwitches;
+import io.sidecarinjector.config.ServiceSettings;
+import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.metrics.InjectorMetrics;
+
+/**
+ * The configuration in service. It is swapped whole, never edited; a request takes the snapshot once and keeps
+ * it. A configuration that fails validation never replaces a good one.
+ */
+@ApplicationScoped
+public class ActiveConfigHolder {
+
+    private static final Logger LOG = Logger.getLogger(ActiveConfigHolder.class);
+
+    private final AtomicReference<ActiveConfig> current = new AtomicReference<>();
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+    /** What was last tried, loaded or not: the same files are not validated (nor their error logged) twice. */
+    private final AtomicReference<ConfigFiles> lastTried = new AtomicReference<>();
+
+    @Inject
+    Engine engine;
+
+    @Inject
+    ServiceSettings settings;
+
+    @Inject
+    InjectorMetrics metrics;
+
+    @Inject
+    NodeVersions nativeSidecarSupport;
+
+    private IstioSwitches switches() throws InvalidConfigException {
+        return IstioSwitches.fromProcess();
+    }
+
+    /**
+     * Reads the configuration files and, if they changed since the last attempt, validates them and puts them
+     * in service. Synchronized so that two reloads never interleave; requests never wait for it.
+     *
+     * @return true if a new configuration went into service
+     */
+    public synchronized boolean reloadIfChanged() {
+        ConfigFiles files;
+        try {
+            files = ConfigFiles.read(settings);
+        } catch (InvalidConfigException e) {
+            return reject(e);
+        }
+        if (Objects.equals(files, lastTried.get())) {
+            return false;
+        }
+        lastTried.set(files);
+        try {
+            ActiveConfig snapshot = ActiveConfigFactory.build(engine, files.load(), settings.revision().orElse(""),
+                    switches(), nativeSidecarSupport);
+            ActiveConfig previous = current.getAndSet(snapshot);
+            lastError.set(null);
+            snapshot.policy().configProblems().forEach(LOG::warn);
+            metrics.reloaded(snapshot.hash());
+            LOG.infof("configuration %s in service%s", snapshot.hash(),
+                    previous == null ? "" : " (was " + previous.hash() + ")");
+            return true;
+        } catch (InvalidConfigException | RuntimeException e) {
+            return reject(e);
+        }
+    }
+
+    private boolean reject(Exception e) {
+        String message = e.getMessage();
+        if (!Objects.equals(message, lastError.getAndSet(message))) {
+            LOG.errorf("configuration rejected (%s): %s", current.get() == null ? "no configuration in service"
+                    : "configuration " + current.get().hash() + " stays in service", message);
+        }
+        metrics.reloadFailed();
+        return false;
+    }
+
+    /** The snapshot in service, if any configuration was ever valid. */
+    public Optional<ActiveConfig> current() {
+        return Optional.ofNullable(current.get());
+    }
+
+    /** Why the last attempt failed, if it did. */
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError.get());
+    }
+}

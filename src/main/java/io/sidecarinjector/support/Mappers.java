@@ -1,0 +1,66 @@
+package io.sidecarinjector.support;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The project's JSON and YAML mappers. They are plain Jackson mappers (the fabric8 model carries its own
+ * annotations), shared because they are thread-safe and costly to build.
+ */
+public final class Mappers {
+
+    /** Strict JSON: a duplicate key is an error, since two readers of one document must not disagree. */
+    public static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private static final char DEL = 0x7f;
+    private static final ObjectWriter ASCII_JSON = JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+
+    /**
+     * A value as JSON that a YAML reader accepts whatever it holds: YAML refuses some raw code points even inside
+     * quotes (DEL and anything non-printable) but accepts their escapes, so every non-ASCII character and DEL is
+     * escaped. JSON is YAML: the result can be printed into a YAML document as one node.
+     */
+    public static String yamlSafeJson(Object value) {
+        try {
+            return ASCII_JSON.writeValueAsString(value).replace(String.valueOf(DEL), "\\u007f");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a value could not be written as JSON", e);
+        }
+    }
+
+    /** Strict YAML, for configuration documents: unknown keys are errors (a misspelt key must not be ignored). */
+    public static final ObjectMapper STRICT_YAML = YAMLMapper.builder(YAMLFactory.builder().build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    /**
+     * Lenient YAML, for Kubernetes objects: fabric8 keeps unknown fields in additionalProperties, and a key with no
+     * value ({@code annotations:}) reads as absent, as Kubernetes reads it.
+     */
+    public static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder().build())
+            .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.AsNull))
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES)
+            .build();
+
+    private Mappers() {
+    }
+}

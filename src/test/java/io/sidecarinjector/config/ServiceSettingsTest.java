@@ -1,0 +1,22 @@
+package io.sidecarinjector.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The overload bound's default is the one README documents (Configuration, Operations: Overload). */
+@QuarkusTest
+class ServiceSettingsTest {
+
+    @Inject
+    ServiceSettings settings;
+
+    @Test
+    void upTo128NewPodsMayWaitForInjectionByDefault() {
+        assertEquals(128, settings.maxPendingInjections());
+    }
+}
