@@ -12,9 +12,9 @@ For a jar it first checks that the class-data archive the build wrote beside it 
 artifact on a free port with its configuration in a ConfigMap-shaped folder, waits for readiness,
 sends the golden AdmissionReviews and a set of bad requests, changes the configuration on disk, then stops the
 process with SIGTERM and checks that it exits promptly. A native executable is then started once more, with
-README's heap advice (-Xmx128m, not the options given here) and -XX:+PrintGC, for 5,000 new pods: its collector
-must not have run a complete collection. It prints one line per check and a closing 'N passed, N failed' line;
-the exit code is non-zero if any check failed.
+the heap advice of docs/operations.md (-Xmx128m, not the options given here) and -XX:+PrintGC, for 5,000 new
+pods: its collector must not have run a complete collection. It prints one line per check and a closing
+'N passed, N failed' line; the exit code is non-zero if any check failed.
 """
 import base64
 import copy
@@ -178,9 +178,9 @@ def command_for(artifact, options):
 
 
 def class_data_archive(jar):
-    """The jar build writes a class-data archive beside the jar from a training run of the service (README, JVM
-    start): run from the jar's folder with it, a JVM must load from it the application's classes, those of the
-    server that start loads and those that a request loads."""
+    """The jar build writes a class-data archive beside the jar from a training run of the service
+    (docs/operations.md, JVM start): run from the jar's folder with it, a JVM must load from it the
+    application's classes, those of the server that start loads and those that a request loads."""
     folder = pathlib.Path(jar).parent
     check("the jar build wrote app-cds.jsa", (folder / "app-cds.jsa").exists())
     run = subprocess.run(["java", "-Xshare:on", "-XX:SharedArchiveFile=app-cds.jsa", "-Xlog:class+load=info",
@@ -312,9 +312,9 @@ def shutdown_under_load(port, proc, log):
 
 
 def collector_under_new_pods(executable, pods=5000, clients=4):
-    """The native build selects the collector policy Adaptive2 (README, Native executable): under a stream of pods
+    """The native build selects the collector policy Adaptive2 (docs/native-image.md): under a stream of pods
     never seen before, with room in the heap, it collects incrementally only. GraalVM's default policy also runs
-    complete collections, which new pods wait for (here 14 and 12 beside 40 and 41 incremental ones, two runs)."""
+    complete collections, which new pods wait for."""
     import http.client
     import threading
     port = free_port()

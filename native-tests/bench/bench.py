@@ -14,7 +14,8 @@ default): 2,000 connections posting new pods for 20 s, kept alive and then one c
 RSS and whether the instance stays up and serves again afterwards. A jar runs with the AppCDS archive its build
 wrote, if there is one, and its cold start is also measured with C1 only.
 Needs wrk (Debian).
-Raw output goes to DIR (default native-tests/bench/results/<date>).
+Raw output goes to DIR (default target/bench/<date>, which the build's clean removes; figures worth keeping
+belong in docs/benchmarks.md).
 """
 import argparse
 import base64
@@ -185,7 +186,7 @@ def fresh_copy(executable, folder, name=None):
 
 def page_cache_states(executable, out):
     """A native start depends on how the executable's pages came into the page cache: written just before (an image
-    pull, a build) or read back by page faults after the kernel reclaimed them (NOTES.md). Both, from one copy."""
+    pull, a build) or read back by page faults after the kernel reclaimed them. Both, from one copy."""
     with tempfile.TemporaryDirectory(prefix="bench-copy-") as folder:
         copy = fresh_copy(executable, folder)
         out(f"cold start native, a copy written just before: {best_median(starts(copy))}")
@@ -469,7 +470,7 @@ def main():
     args = parser.parse_args()
     OPTIONS["jvm"] = args.jvm_options.split()
     OPTIONS["native"] = args.native_options.split()
-    out_dir = pathlib.Path(args.out or HERE / "results" / datetime.date.today().isoformat())
+    out_dir = pathlib.Path(args.out or ROOT / "target" / "bench" / datetime.date.today().isoformat())
     out_dir.mkdir(parents=True, exist_ok=True)
     report = open(out_dir / "bench.txt", "a")
 

@@ -5,8 +5,8 @@ figures; asserts nothing.
     native-tests/bench/compare_starts.py [--rounds N] [--native-options "-Xmx128m"] EXECUTABLE...
 
 A start depends on how the executable's pages came into the page cache: a file written minutes before starts sooner
-than the same bytes whose pages were reclaimed and read back by earlier starts (2-4 ms at the median on the build
-machine, whose VM pages cold memory out; results/2026-12-01-eleventh/native-start-file-state.txt). Two builds made
+than the same bytes whose pages were reclaimed and read back by earlier starts, by a few milliseconds on a machine
+that pages cold memory out. Two builds made
 an hour apart are therefore not compared as they lie on disk: each is first copied into a new file, all at the same
 moment, and the copies are started in rounds (one start of each per round, the first of a round rotating).
 """

@@ -13,10 +13,10 @@ import io.sidecarinjector.inject.ActiveConfig;
  * <p>
  * An answer is kept from the second time its question is answered, not the first: a pod asked about once (a bare
  * pod, a Job's, a StatefulSet's, each with its own name) would only push the answers of workloads out, and answers
- * that live a fraction of a second are the costliest garbage there is for a generational collector (at 1,000 new
- * pods/s the native executable's heap after a complete collection held 5.0 MB with a full cache of them, 3.0 MB
- * without). The questions asked once are remembered as fingerprints in a fixed table, which allocates nothing per
- * request; a fingerprint that collides only keeps an answer one question early.
+ * that live a fraction of a second are the costliest garbage there is for a generational collector: they survive
+ * young collections and are promoted only to die. The questions asked once are remembered as fingerprints in a
+ * fixed table, which allocates nothing per request; a fingerprint that collides only keeps an answer one
+ * question early.
  */
 final class AnswerCache {
 
@@ -24,8 +24,8 @@ final class AnswerCache {
     private static final int ENTRY_OVERHEAD = 256;
 
     /**
-     * Questions remembered as asked once (a power of two): 32 KiB. At 1,000 new pods/s a slot is taken by another
-     * question after about 4 s on average; a replica that comes later is injected once more and then kept.
+     * Questions remembered as asked once (a power of two; 8 bytes each). Under a stream of new pods a slot is
+     * eventually taken by another question; a replica that comes later is injected once more and then kept.
      */
     static final int ASKED_ONCE_SLOTS = 4096;
 

@@ -24,8 +24,8 @@ import io.sidecarinjector.render.FragmentRenderer;
  * Takes the Jackson mappers once through the steps of an injection before the first request needs them: while a
  * native image is being built, or beside a JVM's start.
  * <p>
- * The first time Jackson meets a type it introspects the type's whole graph; for the fabric8 Pod that was half of
- * the native executable's start (measured with perf: the self-check's first fragment read, 50 % of exec -> ready).
+ * The first time Jackson meets a type it introspects the type's whole graph, and the fabric8 Pod graph is large
+ * enough for that to be a large part of a native executable's start if it happened at run time.
  * Static initialisers run in the image builder and what they leave in static fields is stored in the image heap,
  * so doing it there ships the finished (de)serialisers in the executable. On a JVM it runs on a thread of its own
  * while the application starts.
@@ -42,9 +42,9 @@ public final class ImageWarmUp {
 
     /**
      * On a JVM, starts the warm-up on a thread of its own, so that it runs beside the framework's start on another
-     * core instead of after it, in the self-check (measured: the self-check's share of the main thread went from
-     * about 800 to 150 ms). Nothing waits for it and nothing depends on it: if it fails, the self-check pays as
-     * before and reports what is really wrong.
+     * core instead of after it, in the self-check on the main thread, where it would delay readiness. Nothing
+     * waits for it and nothing depends on it: if it fails, the self-check does that work
+     * itself and reports what is really wrong.
      *
      * @return the thread started, empty in a native image (whose mappers were warmed when it was built)
      */

@@ -32,8 +32,8 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
  * they reach through fields, getters and superclasses, plus the (de)serializers their annotations name.
  * <p>
  * Why a list of our own: left to itself, the Kubernetes client extension registers every model class of the index
- * for reflection with its methods and fields, which made the native executable 8 MB larger (17,254 methods
- * registered for reflection instead of 9,338); the model jars are therefore out of the index
+ * for reflection with its methods and fields, most of which the injector never touches, which makes the native
+ * executable markedly larger; the model jars are therefore out of the index
  * (application.properties) and {@link KubernetesModelReflection} registers these types instead. A type missing
  * here would not fail loudly: Jackson would see a model class without properties and drop its fields;
  * {@code KubernetesModelTypesTest} checks the walk against Jackson's own view of the types.
