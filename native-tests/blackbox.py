@@ -152,7 +152,7 @@ def wait_ready(port, proc, seconds):
 
 def typical_pod():
     """The golden case with several containers and ports, as the load checks send it."""
-    return yaml.safe_load((GOLDEN / "several-containers-with-ports.yaml").read_text())
+    return yaml.safe_load((GOLDEN / "several-containers-with-ports.in.yaml").read_text())
 
 
 def wait_or_kill(proc, seconds=20):
@@ -219,9 +219,11 @@ def main():
     if artifact.endswith(".jar"):
         class_data_archive(artifact)
     port = free_port()
-    config = ConfigMapDir({"config": "policy: enabled\n", "mesh": "tag: blackbox\n"})
+    config = ConfigMapDir({"config": "policy: enabled\n", "mesh": "trustDomain: cluster.local\n",
+                           "values": '{"global": {"tag": "blackbox"}}'})
     env = dict(os.environ, QUARKUS_HTTP_PORT=str(port),
                INJECTOR_CONFIG_FILE=str(config.root / "config"), INJECTOR_MESH_FILE=str(config.root / "mesh"),
+               INJECTOR_VALUES_FILE=str(config.root / "values"),
                INJECTOR_RELOAD_INTERVAL="200ms", QUARKUS_SHUTDOWN_DELAY="1s")
     log = open(tempfile.mktemp(prefix="blackbox-", suffix=".log"), "w")
     started = time.monotonic()
@@ -360,17 +362,17 @@ def collector_under_new_pods(executable, pods=5000, clients=4):
 
 
 def run_checks(port, config):
-    cases = sorted(p.name[:-len(".yaml")] for p in GOLDEN.glob("*.yaml"))
+    cases = sorted(p.name[:-len(".in.yaml")] for p in GOLDEN.glob("*.in.yaml"))
     for case in cases:
-        pod = yaml.safe_load((GOLDEN / f"{case}.yaml").read_text())
-        expected = yaml.safe_load((GOLDEN / f"{case}.yaml.injected").read_text())
+        pod = yaml.safe_load((GOLDEN / f"{case}.in.yaml").read_text())
+        expected = yaml.safe_load((GOLDEN / f"{case}.out.yaml").read_text())
         namespace = pod.get("metadata", {}).get("namespace", "default")
         for version in ("admission.k8s.io/v1", "admission.k8s.io/v1beta1"):
             answer, injected = inject(port, pod, f"uid-{case}", namespace, version)
             check(f"golden {case} ({version}): uid and version echoed",
                   answer["apiVersion"] == version and answer["response"]["uid"] == f"uid-{case}")
             # the golden files are made with the default tag; this instance runs with tag 'blackbox'
-            text = json.dumps(injected).replace(":blackbox", ":1.24.2")
+            text = json.dumps(injected).replace(":blackbox", ":1.30.3")
             actual = json.loads(text)
             want = copy.deepcopy(expected)
             status = json.loads(actual["metadata"]["annotations"].pop("sidecar.istio.io/status"))
@@ -382,7 +384,7 @@ def run_checks(port, config):
         check(f"golden {case}: injecting the injected pod answers without a patch",
               "patch" not in again["response"] and same == injected)
 
-    good = yaml.safe_load((GOLDEN / "one-container.yaml").read_text())
+    good = yaml.safe_load((GOLDEN / "one-container.in.yaml").read_text())
     bad = [
         ("empty body", b"", 400), ("not JSON", b"hello", 400), ("JSON array", b"[1,2]", 400),
         ("truncated", json.dumps(review(good, "t")).encode()[:100], 400),
@@ -412,7 +414,8 @@ def run_checks(port, config):
               status == want and (good_answer or one_line) and took < 1.0 and b"Exception" not in text,
               f"{text[:120]!r}")
 
-    config.publish({"config": "policy: enabled\n", "mesh": "tag: reloaded\n"})
+    config.publish({"config": "policy: enabled\n", "mesh": "trustDomain: cluster.local\n",
+                    "values": '{"global": {"tag": "reloaded"}}'})
     deadline = time.monotonic() + 2.0
     image = ""
     while time.monotonic() < deadline and not image.endswith(":reloaded"):
@@ -420,7 +423,8 @@ def run_checks(port, config):
         image = injected["spec"]["containers"][-1]["image"]
         time.sleep(0.05)
     check("config change in service within 2 s", image.endswith(":reloaded"), f"image {image}")
-    config.publish({"config": "policy: [broken\n", "mesh": "tag: broken\n"})
+    config.publish({"config": "policy: [broken\n", "mesh": "trustDomain: cluster.local\n",
+                    "values": '{"global": {"tag": "broken"}}'})
     time.sleep(1.0)
     _, injected = inject(port, good, "broken")
     status, _ = request(port, "GET", "/q/health/ready")
