@@ -38,7 +38,7 @@ class IptablesRulesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void rulesAsTheGoldenFileSays(String name) throws Exception {
-        List<String> lines = InjectionCheck.check(name, Files.readString(DIR.resolve(name + ".yaml")),
+        List<String> lines = InjectionCheck.check(name, Files.readString(DIR.resolve(name + GoldenFiles.IN)),
                 holder.current().orElseThrow(), Optional.empty(), Optional.empty());
         GoldenFiles.assertText(DIR.resolve(name + ".rules"), String.join("\n", lines) + "\n");
     }
