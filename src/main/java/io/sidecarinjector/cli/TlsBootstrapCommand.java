@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import jakarta.inject.Inject;
 
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sidecarinjector.support.Messages;
@@ -16,19 +17,23 @@ import io.sidecarinjector.tls.CertificateAuthority;
 import io.sidecarinjector.tls.TlsBootstrap;
 import io.sidecarinjector.tls.TlsMaterial;
 import io.sidecarinjector.tls.TlsSettings;
+import io.sidecarinjector.webhook.Revision;
+import io.sidecarinjector.webhook.RevisionSetting;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code tls-bootstrap}: run as the injector pod's init container. Gets (or creates) the CA and serving
- * certificate from the Secret, writes the serving files, and writes the CA into the webhook's caBundle, so the
+ * certificate from the Secret, writes the serving files, and writes the CAs into the caBundle of the webhook
+ * configurations labelled with the revision served ({@code injector.revision}), so the
  * HTTPS server starts with a certificate the API server trusts. Retries with backoff while the API server is
  * unreachable or refuses, then fails (the kubelet restarts it).
  */
 @Command(name = "tls-bootstrap", mixinStandardHelpOptions = true,
         description = "Create or reuse the webhook's CA and certificate (Secret), write the serving files and the "
-                + "caBundle, with injector.tls.mode=self-managed. Settings: injector.tls.self-managed.* (see README).")
+                + "caBundle, with injector.tls.mode=self-managed. Settings: injector.tls.self-managed.* and "
+                + "injector.revision (see README).")
 public class TlsBootstrapCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", defaultValue = "120s", paramLabel = "DURATION",
@@ -44,6 +49,10 @@ public class TlsBootstrapCommand implements Callable<Integer> {
     @Inject
     TlsSettings settings;
 
+    /** The revision served; its webhook configurations get the caBundle. */
+    @Inject
+    RevisionSetting revision;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -53,8 +62,16 @@ public class TlsBootstrapCommand implements Callable<Integer> {
             err.flush();
             return 0;
         }
+        Revision served;
+        try {
+            served = revision.served();
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         TlsBootstrap bootstrap = new TlsBootstrap(client, new CertificateAuthority(Clock.systemUTC(), new SecureRandom()),
-                Clock.systemUTC(), TlsSettings.options(settings.selfManaged()));
+                Clock.systemUTC(), TlsSettings.options(settings.selfManaged(), served));
         long deadline = System.nanoTime() + timeout.toNanos();
         Duration backoff = Duration.ofSeconds(1);
         String lastError = null;
@@ -64,8 +81,7 @@ public class TlsBootstrapCommand implements Callable<Integer> {
                 material.writeTo(settings.selfManaged().directory());
                 bootstrap.ensureCaBundle(material);
                 err.println("tls-bootstrap: certificate written to " + settings.selfManaged().directory()
-                        + " and trusted by MutatingWebhookConfiguration "
-                        + settings.selfManaged().webhookConfiguration());
+                        + " and trusted by the MutatingWebhookConfigurations labelled " + served.labelSelector());
                 err.flush();
                 return 0;
             } catch (KubernetesClientException | IllegalStateException | IOException e) {

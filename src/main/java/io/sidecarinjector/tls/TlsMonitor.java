@@ -28,11 +28,14 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sidecarinjector.support.Messages;
 import io.sidecarinjector.metrics.InjectorMetrics;
+import io.sidecarinjector.webhook.Revision;
+import io.sidecarinjector.webhook.RevisionSetting;
 
 /**
- * Keeps the serving certificate usable: checks its expiry, and with self-managed TLS renews it before it expires
- * and writes the CA back into the caBundle whenever the webhook configuration loses it (a re-applied manifest
- * wipes it). All of this runs beside the request path; a request never calls the API server.
+ * Keeps the serving certificate usable: checks its expiry, and with self-managed TLS renews it before it expires,
+ * moves a CA rotation on step by step, and writes the CAs back into the caBundle whenever one of our webhook
+ * configurations (labelled with the revision served) loses them (a re-applied manifest wipes it). All of this runs
+ * beside the request path; a request never calls the API server.
  */
 @ApplicationScoped
 public class TlsMonitor {
@@ -47,6 +50,10 @@ public class TlsMonitor {
 
     @Inject
     jakarta.enterprise.inject.Instance<KubernetesClient> clients;
+
+    /** The revision served; its webhook configurations get the caBundle. */
+    @Inject
+    RevisionSetting revision;
 
     private final AtomicReference<TlsStatus> status = new AtomicReference<>(new TlsStatus(null, null,
             "no certificate checked yet"));
@@ -65,7 +72,7 @@ public class TlsMonitor {
         });
         if (settings.selfManagedMode()) {
             bootstrap = new TlsBootstrap(clients.get(), new CertificateAuthority(Clock.systemUTC(), new SecureRandom()),
-                    Clock.systemUTC(), TlsSettings.options(settings.selfManaged()));
+                    Clock.systemUTC(), TlsSettings.options(settings.selfManaged(), revision.served()));
             watchWebhookConfiguration();
         }
         long period = settings.checkInterval().toMillis();
@@ -75,7 +82,8 @@ public class TlsMonitor {
     private void watchWebhookConfiguration() {
         try {
             watch = clients.get().admissionRegistration().v1().mutatingWebhookConfigurations()
-                    .withName(settings.selfManaged().webhookConfiguration()).watch(new Watcher<>() {
+                    .withLabel(Revision.REVISION_LABEL, bootstrap.options().revision().labelValue())
+                    .watch(new Watcher<>() {
                         @Override
                         public void eventReceived(Action action, MutatingWebhookConfiguration resource) {
                             executor.execute(TlsMonitor.this::check);
@@ -83,12 +91,12 @@ public class TlsMonitor {
 
                         @Override
                         public void onClose(WatcherException cause) {
-                            LOG.warnf("watch of the webhook configuration closed (%s); checks go on every %s",
+                            LOG.warnf("watch of the webhook configurations closed (%s); checks go on every %s",
                                     cause.getMessage(), settings.checkInterval());
                         }
                     });
         } catch (KubernetesClientException e) {
-            LOG.warnf("cannot watch the webhook configuration (%s); checks go on every %s", e.getMessage(),
+            LOG.warnf("cannot watch the webhook configurations (%s); checks go on every %s", e.getMessage(),
                     settings.checkInterval());
         }
     }

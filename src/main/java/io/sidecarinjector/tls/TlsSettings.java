@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.sidecarinjector.webhook.Revision;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -38,7 +39,10 @@ public interface TlsSettings {
     @WithDefault("1m")
     Duration checkInterval();
 
-    /** Self-managed TLS ({@code mode=self-managed}): where the CA, the certificate and the caBundle are kept. */
+    /**
+     * Self-managed TLS ({@code mode=self-managed}): where the CA and the certificate are kept. The caBundle goes into
+     * the webhook configurations labelled with the revision served ({@code injector.revision}).
+     */
     @WithName("self-managed")
     SelfManaged selfManaged();
 
@@ -56,11 +60,6 @@ public interface TlsSettings {
         @WithDefault("sidecar-injector-tls")
         String secret();
 
-        /** The MutatingWebhookConfiguration whose caBundle is kept current. */
-        @WithName("webhook-configuration")
-        @WithDefault("sidecar-injector")
-        String webhookConfiguration();
-
         /** Where the serving certificate files are written for the HTTPS server. */
         @WithDefault("/var/run/sidecar-injector/tls")
         Path directory();
@@ -75,18 +74,30 @@ public interface TlsSettings {
         @WithDefault("365d")
         Duration certificateValidity();
 
-        /** A certificate this close to its expiry is renewed. */
+        /** A certificate this close to its expiry is renewed; a CA this close to its expiry is replaced. */
         @WithName("renew-before")
         @WithDefault("30d")
         Duration renewBefore();
+
+        /**
+         * After a new CA took over, how long the previous one stays in the caBundle: longer than a replica takes to
+         * load the new certificate (a check every {@code check-interval}, then the TLS registry's reload period).
+         */
+        @WithName("rotation-grace")
+        @WithDefault("10m")
+        Duration rotationGrace();
     }
 
     default boolean selfManagedMode() {
         return mode() == TlsMode.SELF_MANAGED;
     }
 
-    static TlsBootstrap.Options options(SelfManaged s) {
-        return new TlsBootstrap.Options(s.namespace(), s.service(), s.secret(), s.webhookConfiguration(), s.caValidity(),
-                s.certificateValidity(), s.renewBefore());
+    /**
+     * The bootstrap's options for the revision served: the webhook configurations labelled
+     * {@code sidecarinjector.io/revision=<revision>} get the caBundle.
+     */
+    public static TlsBootstrap.Options options(SelfManaged s, Revision revision) {
+        return new TlsBootstrap.Options(s.namespace(), s.service(), s.secret(), revision, s.caValidity(),
+                s.certificateValidity(), s.renewBefore(), s.rotationGrace());
     }
 }

@@ -94,7 +94,7 @@ class ClusterCommandsTest {
                     "injector.tls.mode", "self-managed",
                     "injector.tls.self-managed.namespace", NS,
                     "injector.tls.self-managed.secret", "cli-tls",
-                    "injector.tls.self-managed.webhook-configuration", "cli-webhook",
+                    "injector.revision", "cli",
                     "injector.tls.self-managed.directory", tlsDirectory().toString());
         }
     }
@@ -139,14 +139,16 @@ class ClusterCommandsTest {
     @Test
     void tlsBootstrapCreatesTheSecretWritesTheFilesAndTheCaBundle(QuarkusMainLauncher launcher) throws Exception {
         client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(
-                new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("cli-webhook").endMetadata()
+                new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("cli-webhook")
+                        .addToLabels("sidecarinjector.io/revision", "cli").endMetadata()
                         .addNewWebhook().withName("cli.example.com").withNewClientConfig().withNewService()
                         .withName("sidecar-injector").withNamespace(NS).withPath("/inject").endService()
                         .endClientConfig().endWebhook().build())
                 .create();
         LaunchResult result = launcher.launch("tls-bootstrap", "--timeout", "30s");
         assertEquals(0, result.exitCode(), result.getErrorOutput());
-        assertTrue(messages(result).contains("trusted by MutatingWebhookConfiguration cli-webhook"), messages(result));
+        assertTrue(messages(result).contains("trusted by the MutatingWebhookConfigurations labelled "
+                + "sidecarinjector.io/revision=cli"), messages(result));
 
         Secret secret = client.secrets().inNamespace(NS).withName("cli-tls").get();
         assertNotNull(secret, "Secret created");

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +29,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.sidecarinjector.policy.PodSelector;
+import io.sidecarinjector.webhook.Revision;
 
 /**
  * The manifests the build emits ({@code target/kubernetes/kubernetes.yml}), parsed with the fabric8 model: every
@@ -97,45 +102,78 @@ class ManifestsIT {
         }
     }
 
-    @Test
-    void theWebhookFollowsTheAdmissionWebhookGoodPractices() {
-        MutatingWebhookConfiguration config = one(MutatingWebhookConfiguration.class, "sidecar-injector");
-        assertEquals(1, config.getWebhooks().size());
-        MutatingWebhook webhook = config.getWebhooks().get(0);
-        assertEquals(1, webhook.getRules().size());
-        assertEquals(List.of("CREATE"), webhook.getRules().get(0).getOperations());
-        assertEquals(List.of("pods"), webhook.getRules().get(0).getResources());
-        assertEquals(List.of(""), webhook.getRules().get(0).getApiGroups());
-        assertEquals(List.of("v1", "v1beta1"), webhook.getAdmissionReviewVersions());
-        assertEquals("None", webhook.getSideEffects());
-        assertEquals("Fail", webhook.getFailurePolicy());
-        assertEquals("IfNeeded", webhook.getReinvocationPolicy());
-        assertEquals("Equivalent", webhook.getMatchPolicy());
-        assertTrue(webhook.getTimeoutSeconds() > 0 && webhook.getTimeoutSeconds() <= 10, "a small timeout");
-        assertEquals("/inject", webhook.getClientConfig().getService().getPath());
-        assertEquals(443, webhook.getClientConfig().getService().getPort());
+    static MutatingWebhookConfiguration webhookConfiguration() {
+        return one(MutatingWebhookConfiguration.class, "sidecar-injector");
+    }
+
+    /** A webhook for comparison with Istio's: without the Service called, with the API server's defaults filled in. */
+    static MutatingWebhook comparable(MutatingWebhook webhook) {
+        MutatingWebhook copy = new MutatingWebhookBuilder(webhook).withClientConfig(null).build();
+        if (copy.getTimeoutSeconds() == null) {
+            copy.setTimeoutSeconds(10);
+        }
+        if (copy.getMatchPolicy() == null) {
+            copy.setMatchPolicy("Equivalent");
+        }
+        return copy;
     }
 
     @Test
-    void theSelectorsAvoidASelfDependencyAndMatchCheckInject() {
-        MutatingWebhook webhook = one(MutatingWebhookConfiguration.class, "sidecar-injector").getWebhooks().get(0);
-        Deployment deployment = one(Deployment.class, "sidecar-injector");
-        String namespace = deployment.getMetadata().getNamespace();
-        List<LabelSelectorRequirement> ns = webhook.getNamespaceSelector().getMatchExpressions();
-        assertTrue(ns.contains(new LabelSelectorRequirement("istio-injection", "In", List.of("enabled"))), ns.toString());
-        LabelSelectorRequirement notSelf = ns.stream().filter(r -> r.getKey().equals("kubernetes.io/metadata.name"))
-                .findFirst().orElseThrow();
-        assertEquals("NotIn", notSelf.getOperator());
-        assertTrue(notSelf.getValues().containsAll(List.of(namespace, "kube-system")), notSelf.toString());
+    void theWebhooksAreIstiosForTheDefaultRevision() throws Exception {
+        List<MutatingWebhook> istio;
+        try (var in = Files.newInputStream(Path.of("src/test/resources/manifests/istio-1.30-default-revision-webhooks.yaml"))) {
+            istio = Serialization.unmarshal(in, new TypeReference<List<MutatingWebhook>>() {
+            });
+        }
+        List<MutatingWebhook> ours = webhookConfiguration().getWebhooks();
+        assertEquals(istio.stream().map(MutatingWebhook::getName).toList(), ours.stream().map(MutatingWebhook::getName)
+                .toList(), "Istio's four webhooks, in Istio's order");
+        assertEquals(istio.stream().map(ManifestsIT::comparable).toList(),
+                ours.stream().map(ManifestsIT::comparable).toList());
+        for (MutatingWebhook webhook : ours) {
+            assertEquals("/inject", webhook.getClientConfig().getService().getPath(), webhook.getName());
+            assertEquals(443, webhook.getClientConfig().getService().getPort(), webhook.getName());
+            assertEquals(null, webhook.getClientConfig().getCaBundle(), "a re-applied manifest keeps the caBundle");
+        }
+    }
+
+    @Test
+    void theConfigurationIsLabelledSoThatIstiodLeavesItAlone() {
+        MutatingWebhookConfiguration config = webhookConfiguration();
+        Map<String, String> labels = config.getMetadata().getLabels();
+        assertEquals(Revision.DEFAULT, labels.get(Revision.REVISION_LABEL), labels.toString());
+        // istiod writes its caBundle into configurations labelled istio.io/rev and counts those labelled
+        // istio.io/tag as its tags; its own are named istio-sidecar-injector* and istio-revision-tag-*
+        assertFalse(labels.containsKey("istio.io/rev"), labels.toString());
+        assertFalse(labels.containsKey("istio.io/tag"), labels.toString());
+        assertFalse(config.getMetadata().getName().startsWith("istio-"));
+        assertEquals(new Revision("").webhookConfigurationName(), config.getMetadata().getName());
+    }
+
+    @Test
+    void theInjectorsOwnPodsAreNeverSelected() {
+        Map<String, String> podLabels = one(Deployment.class, "sidecar-injector").getSpec().getTemplate().getMetadata()
+                .getLabels();
+        for (MutatingWebhook webhook : webhookConfiguration().getWebhooks()) {
+            assertFalse(PodSelector.of(webhook.getObjectSelector()).matches(podLabels), webhook.getName());
+        }
+    }
+
+    @Test
+    void checkInjectMatchesTheDefaultRevisionsNamespaceWebhook() {
+        MutatingWebhook namespace = webhookConfiguration().getWebhooks().stream()
+                .filter(w -> w.getName().equals("namespace.sidecar-injector.istio.io")).findFirst().orElseThrow();
+        assertEquals(List.of(new LabelSelectorRequirement("istio-injection", "In", List.of("enabled"))),
+                namespace.getNamespaceSelector().getMatchExpressions());
         assertEquals(List.of(new LabelSelectorRequirement("sidecar.istio.io/inject", "NotIn", List.of("false"))),
-                webhook.getObjectSelector().getMatchExpressions());
+                namespace.getObjectSelector().getMatchExpressions());
         assertTrue(io.sidecarinjector.cli.InjectionCheck.NAMESPACE_SELECTOR.matches(Map.of("istio-injection", "enabled")));
         assertFalse(io.sidecarinjector.cli.InjectionCheck.OBJECT_SELECTOR.matches(Map.of("sidecar.istio.io/inject", "false")));
     }
 
     @Test
     void theWebhookServiceReachesTheHttpsPort() {
-        MutatingWebhook webhook = one(MutatingWebhookConfiguration.class, "sidecar-injector").getWebhooks().get(0);
+        MutatingWebhook webhook = webhookConfiguration().getWebhooks().get(0);
         Service service = one(Service.class, webhook.getClientConfig().getService().getName());
         assertEquals(webhook.getClientConfig().getService().getNamespace(), service.getMetadata().getNamespace());
         var https = service.getSpec().getPorts().stream().filter(p -> p.getPort() == 443).findFirst().orElseThrow();
@@ -190,9 +228,12 @@ class ManifestsIT {
         ClusterRole clusterRole = one(ClusterRole.class, "sidecar-injector-webhook");
         clusterRole.getRules().forEach(rule -> {
             assertEquals(List.of("mutatingwebhookconfigurations"), rule.getResources());
-            assertFalse(rule.getVerbs().contains("delete") || rule.getVerbs().contains("create"));
-            if (rule.getVerbs().contains("update") || rule.getVerbs().contains("patch")) {
-                assertEquals(List.of("sidecar-injector"), rule.getResourceNames());
+            if (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()) {
+                // finding the configurations by their label needs list and watch on all
+                assertEquals(List.of("list", "watch"), rule.getVerbs());
+            } else {
+                assertEquals(List.of("update"), rule.getVerbs(), "only the caBundle of our own configurations");
+                assertEquals(List.of(webhookConfiguration().getMetadata().getName()), rule.getResourceNames());
             }
         });
         assertTrue(resources.stream().noneMatch(r -> r.getMetadata().getName().endsWith("-view")),
@@ -217,6 +258,39 @@ class ManifestsIT {
     }
 
     @Test
+    void bothContainersReadTheRevision() {
+        var pod = one(Deployment.class, "sidecar-injector").getSpec().getTemplate().getSpec();
+        List<Container> all = new ArrayList<>(pod.getContainers());
+        all.addAll(pod.getInitContainers());
+        for (Container c : all) {
+            assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("INJECTOR_REVISION")
+                    && (e.getValue() == null || e.getValue().isEmpty())), c.getName() + ": the default revision");
+        }
+    }
+
+    @Test
+    void theHelmChartTemplatesTheRevisionAndItsTags() throws Exception {
+        Path chart = Path.of("target/helm/kubernetes/sidecar-injector");
+        String webhook = Files.readString(chart.resolve("templates/mutatingwebhookconfiguration.yaml"));
+        assertTrue(webhook.contains("name: {{ include \"sidecar-injector.configurationName\" . }}")
+                && webhook.contains("{{- include \"sidecar-injector.webhooks\"")
+                && webhook.contains("{{ include \"sidecar-injector.tagConfigurations\" . }}"), webhook);
+        String helpers = Files.readString(chart.resolve("templates/_webhooks.tpl"));
+        for (String define : List.of("sidecar-injector.webhooks", "sidecar-injector.tagConfigurations",
+                "sidecar-injector.configurationName", "sidecar-injector.webhookRules")) {
+            assertTrue(helpers.contains("{{- define \"" + define + "\" -}}"), define);
+        }
+        assertFalse(helpers.contains("istio.io/rev:") || helpers.contains("istio.io/tag:"), "no istiod labels");
+        String clusterRole = Files.readString(chart.resolve("templates/clusterrole.yaml"));
+        assertTrue(clusterRole.contains("{{- include \"sidecar-injector.webhookRules\" . "), clusterRole);
+        String deployment = Files.readString(chart.resolve("templates/deployment.yaml"));
+        assertEquals(2, deployment.split("\\{\\{ \\.Values\\.app\\.revision \\| quote }}", -1).length - 1, deployment);
+        String values = Files.readString(chart.resolve("values.yaml"));
+        assertTrue(values.contains("revision: \"\"") && values.contains("revisionTags: []")
+                && values.contains("reinvocationPolicy: Never"), values);
+    }
+
+    @Test
     void theHelmChartDrivesBothContainersTlsModeFromOneValue() throws Exception {
         String deployment = Files.readString(
                 Path.of("target/helm/kubernetes/sidecar-injector/templates/deployment.yaml"));
@@ -224,10 +298,10 @@ class ManifestsIT {
                 deployment);
         String values = Files.readString(Path.of("target/helm/kubernetes/sidecar-injector/values.yaml"));
         assertTrue(values.contains("INJECTOR_TLS_MODE: self-managed"), values);
-        String webhook = Files.readString(
-                Path.of("target/helm/kubernetes/sidecar-injector/templates/mutatingwebhookconfiguration.yaml"));
-        assertTrue(webhook.contains("{{ .Values.app.webhook.failurePolicy }}")
-                && webhook.contains("{{ .Values.app.webhook.timeoutSeconds }}"), webhook);
+        String webhooks = Files.readString(Path.of("target/helm/kubernetes/sidecar-injector/templates/_webhooks.tpl"));
+        assertTrue(webhooks.contains("{{ $root.Values.app.webhook.failurePolicy }}")
+                && webhooks.contains("{{ $root.Values.app.webhook.timeoutSeconds }}")
+                && webhooks.contains("{{ $root.Values.app.webhook.reinvocationPolicy }}"), webhooks);
     }
 
     @Test

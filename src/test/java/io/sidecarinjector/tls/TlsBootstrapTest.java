@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.sidecarinjector.webhook.Revision;
 
 /** Self-managed TLS against the Kubernetes test server (CRUD mode). */
 @QuarkusTest
@@ -39,9 +40,11 @@ class TlsBootstrapTest {
     @Inject
     KubernetesClient client;
 
+    static final Revision REVISION = new Revision("test-rev");
+
     TlsBootstrap.Options options(String secret) {
-        return new TlsBootstrap.Options(NS, "sidecar-injector", secret, "injector-test", Duration.ofDays(3650),
-                Duration.ofDays(365), Duration.ofDays(30));
+        return new TlsBootstrap.Options(NS, "sidecar-injector", secret, REVISION, Duration.ofDays(3650),
+                Duration.ofDays(365), Duration.ofDays(30), Duration.ofMinutes(10));
     }
 
     TlsBootstrap bootstrap(String secret, Clock clock) {
@@ -52,7 +55,8 @@ class TlsBootstrapTest {
     void webhookConfiguration() {
         client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("injector-test").delete();
         client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(
-                new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("injector-test").endMetadata()
+                new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("injector-test")
+                        .addToLabels(Revision.REVISION_LABEL, REVISION.labelValue()).endMetadata()
                         .addNewWebhook().withName("a.example.com").withNewClientConfig().withNewService()
                         .withName("sidecar-injector").withNamespace(NS).withPath("/inject").endService()
                         .endClientConfig().endWebhook()
@@ -72,7 +76,7 @@ class TlsBootstrapTest {
         TlsMaterial material = bootstrap.ensureSecret();
         assertTrue(client.secrets().inNamespace(NS).withName("created").get() != null);
         assertTrue(bootstrap.ensureCaBundle(material));
-        assertTrue(TlsBootstrap.trusts(config(), material));
+        assertTrue(bootstrap.trusts(config(), material));
         assertFalse(bootstrap.ensureCaBundle(material), "nothing to change the second time");
     }
 
@@ -100,9 +104,9 @@ class TlsBootstrapTest {
             c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(null));
             return c;
         });
-        assertFalse(TlsBootstrap.trusts(config(), material));
+        assertFalse(bootstrap.trusts(config(), material));
         assertTrue(bootstrap.ensureCaBundle(material));
-        assertTrue(TlsBootstrap.trusts(config(), material));
+        assertTrue(bootstrap.trusts(config(), material));
     }
 
     @Test
@@ -141,6 +145,7 @@ class TlsBootstrapTest {
         TlsMaterial material = bootstrap.ensureSecret();
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> bootstrap.ensureCaBundle(material));
-        assertTrue(e.getMessage().contains("injector-test not found"), e.getMessage());
+        assertEquals("no MutatingWebhookConfiguration labelled sidecarinjector.io/revision=test-rev has a webhook "
+                + "calling Service tls-test/sidecar-injector", e.getMessage());
     }
 }

@@ -26,8 +26,9 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
- * The running instance with self-managed TLS: not ready until the caBundle trusts its certificate, and writes the
- * bundle back when a re-applied manifest wipes it.
+ * The running instance with self-managed TLS, serving revision "monitor": not ready until the caBundle of a webhook
+ * configuration labelled with that revision trusts its certificate, and writes the bundle back when a re-applied
+ * manifest wipes it.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -52,7 +53,7 @@ class TlsMonitorTest {
                     "injector.tls.check-interval", "200ms",
                     "injector.tls.mode", "self-managed",
                     "injector.tls.self-managed.namespace", "monitor-ns",
-                    "injector.tls.self-managed.webhook-configuration", "monitor-test",
+                    "injector.revision", "monitor",
                     "injector.tls.self-managed.directory", DIR.toString());
         }
     }
@@ -85,10 +86,10 @@ class TlsMonitorTest {
     @Order(1)
     void notReadyWhileNoWebhookConfigurationTrustsTheCertificate() throws InterruptedException {
         // a fast start answers before the monitor's first check ("no certificate checked yet"): wait for it
-        await(() -> given().get("/q/health/ready").then().extract().asString().contains("not found"), "first check");
+        await(() -> given().get("/q/health/ready").then().extract().asString().contains("labelled"), "first check");
         given().get("/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'tls-certificate' }.data.problem",
-                        containsString("monitor-test not found"));
+                        containsString("no MutatingWebhookConfiguration labelled sidecarinjector.io/revision=monitor"));
         given().get("/q/health/live").then().statusCode(200);
     }
 
@@ -96,7 +97,8 @@ class TlsMonitorTest {
     @Order(2)
     void readyOnceTheBundleIsWrittenAndTheFilesAreThere() throws Exception {
         client().admissionRegistration().v1().mutatingWebhookConfigurations().resource(
-                new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("monitor-test").endMetadata()
+                new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("monitor-test")
+                        .addToLabels("sidecarinjector.io/revision", "monitor").endMetadata()
                         .addNewWebhook().withName("monitor.example.com").withNewClientConfig().withNewService()
                         .withName("sidecar-injector").withNamespace("monitor-ns").endService().endClientConfig()
                         .endWebhook().build()).create();
