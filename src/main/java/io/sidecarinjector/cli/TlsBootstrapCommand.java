@@ -18,7 +18,7 @@ import io.sidecarinjector.tls.TlsBootstrap;
 import io.sidecarinjector.tls.TlsMaterial;
 import io.sidecarinjector.tls.TlsSettings;
 import io.sidecarinjector.webhook.Revision;
-import io.sidecarinjector.webhook.RevisionSetting;
+import io.sidecarinjector.config.ServiceSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,7 +51,7 @@ public class TlsBootstrapCommand implements Callable<Integer> {
 
     /** The revision served; its webhook configurations get the caBundle. */
     @Inject
-    RevisionSetting revision;
+    ServiceSettings service;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -64,7 +64,7 @@ public class TlsBootstrapCommand implements Callable<Integer> {
         }
         Revision served;
         try {
-            served = revision.served();
+            served = Revision.of(service.revision());
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             err.flush();

@@ -13,6 +13,7 @@ import io.quarkus.qute.Engine;
 import io.sidecarinjector.config.ConfigFiles;
 import io.sidecarinjector.inject.ActiveConfig;
 import io.sidecarinjector.istio.IstioSwitches;
+import io.sidecarinjector.webhook.Revision;
 import io.sidecarinjector.config.ServiceSettings;
 import io.sidecarinjector.config.InvalidConfigException;
 import io.sidecarinjector.metrics.InjectorMetrics;
@@ -43,6 +44,12 @@ public class ActiveConfigHolder {
     @Inject
     NodeVersions nativeSidecarSupport;
 
+    /** The revision served, as pods carry it: empty for the default one. */
+    private String servedRevision() {
+        Revision revision = Revision.of(settings.revision());
+        return revision.isDefault() ? "" : revision.name();
+    }
+
     private IstioSwitches switches() throws InvalidConfigException {
         return IstioSwitches.fromProcess();
     }
@@ -65,7 +72,7 @@ public class ActiveConfigHolder {
         }
         lastTried.set(files);
         try {
-            ActiveConfig snapshot = ActiveConfigFactory.build(engine, files.load(), settings.revision().orElse(""),
+            ActiveConfig snapshot = ActiveConfigFactory.build(engine, files.load(), servedRevision(),
                     switches(), nativeSidecarSupport);
             ActiveConfig previous = current.getAndSet(snapshot);
             lastError.set(null);

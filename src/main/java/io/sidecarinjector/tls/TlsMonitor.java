@@ -29,7 +29,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.sidecarinjector.support.Messages;
 import io.sidecarinjector.metrics.InjectorMetrics;
 import io.sidecarinjector.webhook.Revision;
-import io.sidecarinjector.webhook.RevisionSetting;
+import io.sidecarinjector.config.ServiceSettings;
 
 /**
  * Keeps the serving certificate usable: checks its expiry, and with self-managed TLS renews it before it expires,
@@ -53,7 +53,7 @@ public class TlsMonitor {
 
     /** The revision served; its webhook configurations get the caBundle. */
     @Inject
-    RevisionSetting revision;
+    ServiceSettings service;
 
     private final AtomicReference<TlsStatus> status = new AtomicReference<>(new TlsStatus(null, null,
             "no certificate checked yet"));
@@ -72,7 +72,7 @@ public class TlsMonitor {
         });
         if (settings.selfManagedMode()) {
             bootstrap = new TlsBootstrap(clients.get(), new CertificateAuthority(Clock.systemUTC(), new SecureRandom()),
-                    Clock.systemUTC(), TlsSettings.options(settings.selfManaged(), revision.served()));
+                    Clock.systemUTC(), TlsSettings.options(settings.selfManaged(), Revision.of(service.revision())));
             watchWebhookConfiguration();
         }
         long period = settings.checkInterval().toMillis();

@@ -116,22 +116,40 @@ class ClusterCommandsTest {
         server.shutdown();
     }
 
+    static void configMap(String name, Map<String, String> data) {
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+                .endMetadata().withData(data).build()).createOr(existing -> existing.update());
+    }
+
     @Test
-    void kubeInjectTakesItsConfigurationFromTheConfigMap(QuarkusMainLauncher launcher) {
-        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
-                .withName("injector-disabled").endMetadata().withData(Map.of("config", "policy: disabled\n")).build())
-                .create();
-        LaunchResult result = launcher.launch("kube-inject", "--cluster", "--injector-namespace", NS,
-                "--configmap", "injector-disabled", "-f", CommandLineTest.WORKLOAD);
+    void kubeInjectReadsAnInstallationsConfigMaps(QuarkusMainLauncher launcher) {
+        configMap("istio", Map.of("mesh", "trustDomain: example.org\n"));
+        configMap("istio-sidecar-injector", Map.of("config", "policy: enabled\n",
+                "values", "{\"global\": {\"tag\": \"from-cluster\"}}"));
+        LaunchResult result = launcher.launch("kube-inject", "--cluster", "-i", NS, "-f", CommandLineTest.WORKLOAD);
         assertEquals(0, result.exitCode(), result.getErrorOutput());
-        assertTrue(result.getErrorOutput().contains("Deployment/web: skipped: policy disabled"), result.getErrorOutput());
-        assertFalse(result.getOutput().contains("istio-proxy"), "nothing injected");
+        assertTrue(result.getOutput().contains("proxyv2:from-cluster"), result.getOutput());
+        assertTrue(result.getOutput().contains("example.org"), "the MeshConfig's trust domain");
+    }
+
+    @Test
+    void kubeInjectReadsARevisionsConfigMapsAndMarksThePods(QuarkusMainLauncher launcher) {
+        configMap("istio-canary", Map.of("mesh", "trustDomain: canary.example\n"));
+        configMap("istio-sidecar-injector-canary", Map.of("config", "policy: enabled\n",
+                "values", "{\"global\": {\"tag\": \"canary-tag\"}, \"revision\": \"canary\"}"));
+        LaunchResult result = launcher.launch("kube-inject", "--cluster", "--istioNamespace", NS, "--revision",
+                "canary", "-f", CommandLineTest.WORKLOAD);
+        assertEquals(0, result.exitCode(), result.getErrorOutput());
+        assertTrue(result.getOutput().contains("proxyv2:canary-tag"), result.getOutput());
+        assertTrue(result.getOutput().contains("istio.io/rev: canary"), result.getOutput());
+        assertTrue(result.getOutput().contains("istiod-canary.istio-system.svc:15012"), "CA address of the revision");
     }
 
     @Test
     void kubeInjectNamesAConfigMapThatIsNotThere(QuarkusMainLauncher launcher) {
-        LaunchResult result = launcher.launch("kube-inject", "--cluster", "--injector-namespace", NS,
-                "--configmap", "absent", "-f", CommandLineTest.WORKLOAD);
+        configMap("istio", Map.of("mesh", ""));
+        LaunchResult result = launcher.launch("kube-inject", "--cluster", "-i", NS, "--injectConfigMapName", "absent",
+                "-f", CommandLineTest.WORKLOAD);
         assertEquals(1, result.exitCode(), result.getErrorOutput());
         assertEquals("error: ConfigMap " + NS + "/absent not found", messages(result));
     }

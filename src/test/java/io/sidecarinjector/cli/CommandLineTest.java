@@ -21,13 +21,14 @@ import io.sidecarinjector.testing.GoldenFiles;
 @QuarkusMainTest
 class CommandLineTest {
 
-    static final String WORKLOAD = "src/test/resources/golden-kube-inject/multi-document.yaml";
+    static final String WORKLOAD = "src/test/resources/golden-kube-inject/multi-document.in.yaml";
+    static final Path INJECTED = Path.of("src/test/resources/golden-kube-inject/multi-document.out.yaml");
 
     @Test
     void kubeInjectWritesTheInjectedYamlToStandardOutput(QuarkusMainLauncher launcher) throws Exception {
         LaunchResult result = launcher.launch("kube-inject", "-f", WORKLOAD);
         assertEquals(0, result.exitCode(), result.getErrorOutput());
-        assertEquals(GoldenFiles.documents(Files.readString(Path.of(WORKLOAD + ".injected"))),
+        assertEquals(GoldenFiles.documents(Files.readString(INJECTED)),
                 GoldenFiles.documents(result.getOutput()));
         assertTrue(result.getErrorOutput().contains("Deployment/legacy: skipped"), result.getErrorOutput());
     }
@@ -37,7 +38,7 @@ class CommandLineTest {
         Path out = Files.createTempFile("injected", ".yaml");
         LaunchResult result = launcher.launch("kube-inject", "-f", WORKLOAD, "-o", out.toString());
         assertEquals(0, result.exitCode(), result.getErrorOutput());
-        assertEquals(GoldenFiles.documents(Files.readString(Path.of(WORKLOAD + ".injected"))),
+        assertEquals(GoldenFiles.documents(Files.readString(INJECTED)),
                 GoldenFiles.documents(Files.readString(out)));
         assertEquals("", result.getOutput().strip());
     }
@@ -75,6 +76,33 @@ class CommandLineTest {
     void theConfigFileDecides(LaunchResult result) {
         assertTrue(result.getErrorOutput().contains("Deployment/web: skipped: policy disabled"), result.getErrorOutput());
         assertTrue(!result.getOutput().contains("istio-proxy"), "nothing injected");
+    }
+
+    @Test
+    @Launch(value = { "kube-inject", "--filename", WORKLOAD, "--valuesFile", "src/test/resources/cli/values.json",
+            "--revision", "canary" })
+    void valuesAndRevisionShapeThePods(LaunchResult result) {
+        String out = result.getOutput();
+        assertTrue(out.contains("image: example.org/mesh/proxyv2:9.9.9"), out);
+        assertTrue(out.contains("istio.io/rev: canary"), out);
+        assertTrue(out.contains("\"revision\":\"canary\""), "the status annotation names the revision");
+    }
+
+    @Test
+    @Launch(value = { "kube-inject", "-f", WORKLOAD, "--meshConfigFile", "src/test/resources/cli/mesh.yaml" })
+    void theMeshConfigShapesThePods(LaunchResult result) {
+        String out = result.getOutput();
+        assertTrue(out.contains("value: mesh.example"), "TRUST_DOMAIN from the MeshConfig: " + out);
+        assertTrue(out.contains("- \"15090,15021,15099\""), "the status port is excluded from capture: " + out);
+    }
+
+    @Test
+    @Launch(value = { "kube-inject", "-f", WORKLOAD, "--meshConfigFile", "src/test/resources/cli/misspelt-mesh.yaml" },
+            exitCode = 1)
+    void aMisspeltMeshConfigKeyIsNamedWithItsLine(LaunchResult result) {
+        assertEquals("error: invalid configuration: src/test/resources/cli/misspelt-mesh.yaml:3: unknown key "
+                + "'defaultConfig.holdApplicationUntilProxyStart': ProxyConfig has no field of that name",
+                messages(result));
     }
 
     @Test

@@ -51,15 +51,15 @@ class WorkloadInjectorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void injectsEveryKindAsTheGoldenFileSays(String name) throws Exception {
-        String input = Files.readString(DIR.resolve(name + ".yaml"));
+        String input = Files.readString(DIR.resolve(name + GoldenFiles.IN));
         WorkloadInjector.Result result = WorkloadInjector.inject(name, input, snapshot(), Optional.empty());
-        GoldenFiles.assertDocuments(DIR.resolve(name + ".yaml.injected"), result.yaml());
+        GoldenFiles.assertDocuments(DIR.resolve(name + GoldenFiles.OUT), result.yaml());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void runningTwiceGivesTheOutputOfRunningOnce(String name) throws Exception {
-        String once = WorkloadInjector.inject(name, Files.readString(DIR.resolve(name + ".yaml")), snapshot(),
+        String once = WorkloadInjector.inject(name, Files.readString(DIR.resolve(name + GoldenFiles.IN)), snapshot(),
                 Optional.empty()).yaml();
         String twice = WorkloadInjector.inject(name, once, snapshot(), Optional.empty()).yaml();
         assertEquals(once, twice);
@@ -119,7 +119,7 @@ class WorkloadInjectorTest {
                 .post("/inject").then().statusCode(200).extract().asString());
         JsonNode fromWebhook = PodPatch.apply(Reviews.patch(answer), review.at("/request/object"));
 
-        String yaml = Files.readString(GoldenFiles.DIR.resolve(name + ".yaml"));
+        String yaml = Files.readString(GoldenFiles.DIR.resolve(name + GoldenFiles.IN));
         JsonNode fromCli = GoldenFiles.documents(WorkloadInjector.inject(name, yaml, snapshot(), Optional.of(namespace))
                 .yaml()).get(0);
         assertEquals(Mappers.YAML.readTree(Mappers.YAML.writeValueAsString(fromWebhook)), fromCli);
