@@ -55,6 +55,8 @@ PROXY = "istio-proxy"
 INIT_NAMES = ("istio-init", "istio-validation")
 INJECTED_NAMES = (PROXY,) + INIT_NAMES
 STATUS_ANNOTATION = "sidecar.istio.io/status"
+# the pod's own versions of injected containers, which the injector keeps for re-injection: compared as data
+OVERRIDES_ANNOTATION = "proxy.istio.io/overrides"
 
 # Probe fields that only tune timing. Istio derives some from values (readiness*), the project may choose its own
 # within what the issue allows; --strict-timings compares them too.
@@ -351,6 +353,22 @@ def norm_resources(r):
     return out
 
 
+def norm_overrides(text):
+    """proxy.istio.io/overrides as data: key order, empty resources and quantity spellings do not count."""
+    data = parse_json(text)
+    if not isinstance(data, dict):
+        return data
+    for key in ("containers", "initContainers"):
+        for c in data.get(key) or []:
+            if isinstance(c, dict) and "resources" in c:
+                r = norm_resources(c["resources"])
+                if r:
+                    c["resources"] = r
+                else:
+                    del c["resources"]
+    return data
+
+
 def norm_handler(probe):
     p = copy.deepcopy(probe)
     hg = p.get("httpGet")
@@ -487,6 +505,8 @@ def point_views(meta, spec, opts):
     ann = dict(meta.get("annotations") or {})
     if STATUS_ANNOTATION in ann:
         ann[STATUS_ANNOTATION] = parse_json(ann[STATUS_ANNOTATION])
+    if OVERRIDES_ANNOTATION in ann:
+        ann[OVERRIDES_ANNOTATION] = norm_overrides(ann[OVERRIDES_ANNOTATION])
     views["metadata"] = {"labels": dict(meta.get("labels") or {}), "annotations": ann}
     app = {}
     for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):

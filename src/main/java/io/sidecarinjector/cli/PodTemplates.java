@@ -22,7 +22,7 @@ final class PodTemplates {
 
     /** Kinds whose {@code spec.template} is a pod template. */
     static final Set<String> TEMPLATE_KINDS = Set.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
-            "ReplicationController");
+            "ReplicationController", "DeploymentConfig");
 
     /** Receives each pod with the name it is reported under ({@code Kind/name}) and returns the pod to keep. */
     interface Visitor {

@@ -73,6 +73,6 @@ public final class WorkloadInjector {
                 // not the capture container; look further
             }
         }
-        return List.of("# no istio-iptables init container: traffic capture is left to a CNI plugin");
+        return List.of("# no istio-iptables init container: a CNI plugin captures the traffic, or nothing does (interception mode NONE)");
     }
 }

@@ -66,10 +66,10 @@ public final class Injector {
         PodShape.check(pod);
         ObjectNode submitted = Mappers.JSON.valueToTree(pod);
         ProxyConfig meshProxy = config.documents().mesh().defaultConfig();
-        Pod base = PreviousInjection.strip(pod, meshProxy.statusPort());
+        Pod base = PodShape.withoutNullValues(PreviousInjection.strip(pod, meshProxy.statusPort()));
         Map<String, String> annotations = annotations(base);
         PodOverrides overrides = PodOverridesParser.parse(annotations);
-        ProxyConfig proxyConfig = EffectiveProxyConfig.of(config.documents().mesh(), annotations);
+        ProxyConfig proxyConfig = EffectiveProxyConfig.of(config.documents().mesh(), overrides);
         WorkloadRef ref = workload != null ? workload : WorkloadRef.of(base, namespace);
         SidecarValues values = SidecarValuesFactory.of(new TemplateInput(base, namespace, ref, config.documents(),
                 proxyConfig,
@@ -106,8 +106,9 @@ public final class Injector {
         PrometheusMerge.apply(pod, proxy, config.documents().mesh(), statusPort);
         boolean rewrite = overrides.rewriteProbes()
                 .orElse(config.documents().values().bool("sidecarInjectorWebhook.rewriteAppHTTPProbe").orElse(true));
-        if (proxy != null && rewrite) {
-            ProbeRewriter.rewrite(pod, PROXY, statusPort);
+        int rewriteTo = overrides.statusPort().orElse(statusPort);
+        if (proxy != null && rewrite && rewriteTo != 0) {
+            ProbeRewriter.rewrite(pod, PROXY, statusPort, rewriteTo);
         }
         String network = labels.get(Annotations.NETWORK_LABEL);
         if (network == null && config.documents().values().truthy("global.network")) {

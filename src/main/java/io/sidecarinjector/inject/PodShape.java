@@ -28,6 +28,34 @@ final class PodShape {
         noNulls("spec.imagePullSecrets", pod.getSpec().getImagePullSecrets());
     }
 
+    /**
+     * The pod with every null label or annotation value read as empty, as the API server and Istio read them, so
+     * that no step of the pipeline meets a null where a string stands.
+     */
+    static Pod withoutNullValues(Pod pod) {
+        if (pod.getMetadata() == null || (!hasNull(pod.getMetadata().getLabels())
+                && !hasNull(pod.getMetadata().getAnnotations()))) {
+            return pod;
+        }
+        Pod copy = new io.fabric8.kubernetes.api.model.PodBuilder(pod).build();
+        copy.getMetadata().setLabels(emptyForNull(copy.getMetadata().getLabels()));
+        copy.getMetadata().setAnnotations(emptyForNull(copy.getMetadata().getAnnotations()));
+        return copy;
+    }
+
+    private static boolean hasNull(java.util.Map<String, String> map) {
+        return map != null && map.containsValue(null);
+    }
+
+    private static java.util.Map<String, String> emptyForNull(java.util.Map<String, String> map) {
+        if (map == null) {
+            return null;
+        }
+        java.util.Map<String, String> copy = new java.util.LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(k, v == null ? "" : v));
+        return copy;
+    }
+
     private static void containers(String field, List<Container> containers) {
         noNulls(field, containers);
         if (containers == null) {

@@ -102,7 +102,7 @@ final class PrometheusMerge {
 
     private static boolean scrape(Map<String, String> annotations) {
         for (Map.Entry<String, String> e : annotations.entrySet()) {
-            if (sanitize(e.getKey()).equals(SCRAPE)) {
+            if (sanitize(e.getKey()).equals(SCRAPE) && e.getValue() != null) {
                 String value = e.getValue().trim().toLowerCase(java.util.Locale.ROOT);
                 if (List.of("1", "t", "true").contains(value)) {
                     return true;

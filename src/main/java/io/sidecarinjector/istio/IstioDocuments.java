@@ -73,7 +73,7 @@ public record IstioDocuments(MeshConfig mesh, InjectionConfig injection, Values 
                     + ": key 'policy': value '" + injection.policy() + "' is not one of enabled, disabled");
         }
         ObjectNode valuesTree = VALUES_TREE.deepCopy();
-        read(values).ifPresent(doc -> mergeInto(valuesTree, (ObjectNode) doc.tree()));
+        read(values).ifPresent(doc -> mergeValues(valuesTree, (ObjectNode) doc.tree()));
         return new IstioDocuments(new MeshConfig(meshTree), injection, new Values(valuesTree),
                 hash(meshTree, configTree, valuesTree));
     }
@@ -130,6 +130,27 @@ public record IstioDocuments(MeshConfig mesh, InjectionConfig injection, Values 
             JsonNode existing = base.get(field.getKey());
             if (existing instanceof ObjectNode baseChild && field.getValue() instanceof ObjectNode child) {
                 mergeInto(baseChild, child);
+            } else {
+                base.set(field.getKey(), field.getValue());
+            }
+        }
+    }
+
+    /**
+     * Values merge as Helm merges them: a null removes the key, and a {@code resources} mapping replaces the
+     * default whole, since a chart-rendered document leaves out the requests and limits that were nulled (a proxy
+     * with no CPU limit, say).
+     */
+    static void mergeValues(ObjectNode base, ObjectNode overlay) {
+        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode existing = base.get(field.getKey());
+            if (field.getValue().isNull()) {
+                base.remove(field.getKey());
+            } else if (existing instanceof ObjectNode baseChild && field.getValue() instanceof ObjectNode child
+                    && !field.getKey().equals("resources")) {
+                mergeValues(baseChild, child);
             } else {
                 base.set(field.getKey(), field.getValue());
             }

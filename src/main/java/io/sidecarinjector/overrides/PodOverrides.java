@@ -3,13 +3,16 @@ package io.sidecarinjector.overrides;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 
 /**
  * What a pod's annotations change in its injection, validated. Empty means "the mesh default".
  *
- * @param warnings what the pod's author should know (unknown annotations, ignored ProxyConfig keys)
+ * @param proxyConfig the {@code proxy.istio.io/config} annotation, checked, with JSON field names
+ * @param warnings what the pod's author should know (unknown annotations)
  */
 public record PodOverrides(
         Optional<String> proxyImage,
@@ -26,6 +29,7 @@ public record PodOverrides(
         Optional<Integer> statusPort,
         Optional<Boolean> rewriteProbes,
         Optional<Boolean> nativeSidecar,
+        Optional<JsonNode> proxyConfig,
         List<Volume> userVolumes,
         List<VolumeMount> userVolumeMounts,
         Optional<String> logLevel,

@@ -15,6 +15,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.istio.MeshSchema;
+import io.sidecarinjector.istio.TextDocument;
+import io.sidecarinjector.istio.YamlTree;
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.support.Messages;
 
@@ -44,6 +48,7 @@ public final class PodOverridesParser {
             }
         }
         Reader r = new Reader(annotations);
+        Optional<JsonNode> proxyConfig = r.get(Annotations.PROXY_CONFIG).flatMap(text -> proxyConfig(r, text));
         return new PodOverrides(
                 r.get(Annotations.PROXY_IMAGE).map(v -> r.matching(Annotations.PROXY_IMAGE, v, IMAGE, "an image name")),
                 r.get(Annotations.INTERCEPTION_MODE).map(v -> r.oneOf(Annotations.INTERCEPTION_MODE, v,
@@ -60,6 +65,7 @@ public final class PodOverridesParser {
                 r.get(Annotations.STATUS_PORT).map(v -> r.port(Annotations.STATUS_PORT, v, 0)),
                 r.get(Annotations.REWRITE_PROBES).map(v -> r.bool(Annotations.REWRITE_PROBES, v)),
                 r.get(Annotations.NATIVE_SIDECAR).map(v -> r.bool(Annotations.NATIVE_SIDECAR, v)),
+                proxyConfig,
                 r.namedJson(Annotations.USER_VOLUME, Volume.class, (name, volume) -> volume.setName(name)),
                 r.namedJson(Annotations.USER_VOLUME_MOUNT, VolumeMount.class, (name, mount) -> mount.setName(name)),
                 r.get(Annotations.LOG_LEVEL).map(v -> r.matching(Annotations.LOG_LEVEL, v, LOG_LEVEL,
@@ -68,6 +74,27 @@ public final class PodOverridesParser {
                         COMPONENT_LOG_LEVEL, "a list of component:level")),
                 warnings);
     }
+
+    /**
+     * The {@code proxy.istio.io/config} annotation: any ProxyConfig field, checked against Istio's schema, with
+     * every field under its JSON name; empty when it says nothing.
+     */
+    private static Optional<JsonNode> proxyConfig(Reader r, String text) {
+        try {
+            YamlTree tree = YamlTree.parse(new TextDocument(VALUE, text));
+            if (tree.isEmpty()) {
+                return Optional.empty();
+            }
+            MeshSchema.checkProxyConfig(tree);
+            return Optional.of(MeshSchema.normalized(tree.tree(), "ProxyConfig"));
+        } catch (InvalidConfigException e) {
+            String why = e.getMessage().startsWith(VALUE + ":") ? "line " + e.getMessage().substring(VALUE.length() + 1)
+                    : e.getMessage().replaceFirst("^" + VALUE + ": ", "");
+            throw r.invalid(Annotations.PROXY_CONFIG, text, Messages.oneLine(why));
+        }
+    }
+
+    private static final String VALUE = "value";
 
     /** Typed readers of annotation values; each failure names the annotation and the value. */
     private static final class Reader {

@@ -14,32 +14,41 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GRPCAction;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Lifecycle;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.TCPSocketAction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.sidecarinjector.support.Mappers;
 
 /**
- * Istio's probe rewriting. With mutual TLS the kubelet cannot reach the application's probes through the proxy,
- * so each httpGet, tcpSocket and grpc probe of an application container becomes an httpGet on the proxy's status
- * port at {@code /app-health/<container>/livez|readyz|startupz}; the proxy runs the original probes, which it
- * reads as JSON from {@code ISTIO_KUBE_APP_PROBERS}. The proxy's own probes are never rewritten.
+ * Istio's probe rewriting. With mutual TLS the kubelet cannot reach the application through the proxy, so each
+ * httpGet, tcpSocket and grpc probe, and each httpGet and tcpSocket lifecycle hook, of every container but the
+ * proxy (init containers too) becomes an httpGet on the proxy's status port at
+ * {@code /app-health/<container>/livez|readyz|startupz} or {@code /app-lifecycle/<container>/prestopz|poststartz};
+ * the proxy runs the originals, which it reads as JSON from {@code ISTIO_KUBE_APP_PROBERS}. A named port is given
+ * to the proxy as its number; a probe on a name the container does not declare, or on the status port itself, is
+ * not handed over.
  */
 public final class ProbeRewriter {
 
     public static final String PROBERS_ENV = "ISTIO_KUBE_APP_PROBERS";
-    static final String PREFIX = "/app-health/";
+    static final String HEALTH = "/app-health/";
+    static final String LIFECYCLE = "/app-lifecycle/";
 
     private ProbeRewriter() {
     }
 
-    /** What the proxy needs to run an original probe. */
+    /** What the proxy needs to run an original probe or hook. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @RegisterForReflection
-    record Prober(Object httpGet, Object tcpSocket, Object grpc, Integer timeoutSeconds) {
+    record Prober(HTTPGetAction httpGet, TCPSocketAction tcpSocket, GRPCAction grpc, Integer timeoutSeconds) {
     }
 
     /**
@@ -47,21 +56,33 @@ public final class ProbeRewriter {
      *
      * @param pod an injected pod, with its proxy container
      * @param proxyName the proxy container's name; it is looked for among containers and init containers
-     * @param statusPort the proxy's status port
+     * @param handOverPort the proxy's status port of the mesh: a probe already on it is not handed over
+     * @param statusPort the status port the probes are rewritten to (the pod's annotation, or the mesh's)
      */
-    public static void rewrite(Pod pod, String proxyName, int statusPort) {
+    public static void rewrite(Pod pod, String proxyName, int handOverPort, int statusPort) {
         Optional<Container> proxy = find(pod, proxyName);
-        if (proxy.isEmpty() || pod.getSpec().getContainers() == null) {
+        if (proxy.isEmpty()) {
             return;
         }
         Map<String, Prober> probers = new LinkedHashMap<>();
-        for (Container c : pod.getSpec().getContainers()) {
+        for (Container c : all(pod).toList()) {
             if (proxyName.equals(c.getName())) {
                 continue;
             }
-            c.setLivenessProbe(rewrite(c, c.getLivenessProbe(), "livez", statusPort, probers));
-            c.setReadinessProbe(rewrite(c, c.getReadinessProbe(), "readyz", statusPort, probers));
-            c.setStartupProbe(rewrite(c, c.getStartupProbe(), "startupz", statusPort, probers));
+            String name = c.getName();
+            c.setReadinessProbe(probe(c, c.getReadinessProbe(), HEALTH + name + "/readyz", handOverPort, statusPort,
+                    probers));
+            c.setLivenessProbe(probe(c, c.getLivenessProbe(), HEALTH + name + "/livez", handOverPort, statusPort,
+                    probers));
+            c.setStartupProbe(probe(c, c.getStartupProbe(), HEALTH + name + "/startupz", handOverPort, statusPort,
+                    probers));
+            Lifecycle lifecycle = c.getLifecycle();
+            if (lifecycle != null) {
+                lifecycle.setPreStop(hook(c, lifecycle.getPreStop(), LIFECYCLE + name + "/prestopz", handOverPort,
+                        statusPort, probers));
+                lifecycle.setPostStart(hook(c, lifecycle.getPostStart(), LIFECYCLE + name + "/poststartz",
+                        handOverPort, statusPort, probers));
+            }
         }
         if (!probers.isEmpty()) {
             List<EnvVar> env = new ArrayList<>(proxy.get().getEnv() == null ? List.of() : proxy.get().getEnv());
@@ -71,89 +92,142 @@ public final class ProbeRewriter {
         }
     }
 
-    private static Probe rewrite(Container container, Probe probe, String kind, int statusPort,
+    private static Probe probe(Container c, Probe probe, String path, int handOverPort, int statusPort,
             Map<String, Prober> probers) {
         if (probe == null) {
             return null;
         }
+        Integer timeout = probe.getTimeoutSeconds() == null || probe.getTimeoutSeconds() == 0 ? null
+                : probe.getTimeoutSeconds();
         Prober original;
         if (probe.getHttpGet() != null) {
-            HTTPGetAction http = probe.getHttpGet();
-            HTTPGetAction resolved = new io.fabric8.kubernetes.api.model.HTTPGetActionBuilder(http)
-                    .withPort(resolve(container, http.getPort())).build();
-            original = new Prober(resolved, null, null, probe.getTimeoutSeconds());
+            original = new Prober(probe.getHttpGet(), null, null, timeout);
         } else if (probe.getTcpSocket() != null) {
-            var tcp = new io.fabric8.kubernetes.api.model.TCPSocketActionBuilder(probe.getTcpSocket())
-                    .withPort(resolve(container, probe.getTcpSocket().getPort())).build();
-            original = new Prober(null, tcp, null, probe.getTimeoutSeconds());
+            original = new Prober(null, probe.getTcpSocket(), null, timeout);
         } else if (probe.getGrpc() != null) {
-            original = new Prober(null, null, probe.getGrpc(), probe.getTimeoutSeconds());
+            original = new Prober(null, null, probe.getGrpc(), timeout);
         } else {
             return probe; // exec probes run inside the container and need no rewriting
         }
-        String path = PREFIX + container.getName() + "/" + kind;
-        probers.put(path, original);
-        Probe rewritten = new io.fabric8.kubernetes.api.model.ProbeBuilder(probe).withTcpSocket(null).withGrpc(null)
-                .withHttpGet(new io.fabric8.kubernetes.api.model.HTTPGetActionBuilder().withPath(path)
-                        .withPort(new IntOrString(statusPort)).withScheme("HTTP").build())
-                .build();
-        return rewritten;
+        handOver(c, original, path, handOverPort, probers);
+        return new io.fabric8.kubernetes.api.model.ProbeBuilder(probe).withTcpSocket(null).withGrpc(null)
+                .withHttpGet(rewritten(probe.getHttpGet(), path, statusPort)).build();
     }
 
-    /** A named port is replaced by its number, since the proxy, not the kubelet, will use it. */
-    private static IntOrString resolve(Container container, IntOrString port) {
-        if (port == null || port.getStrVal() == null) {
-            return port;
+    private static LifecycleHandler hook(Container c, LifecycleHandler handler, String path, int handOverPort,
+            int statusPort, Map<String, Prober> probers) {
+        if (handler == null || (handler.getHttpGet() == null && handler.getTcpSocket() == null)) {
+            return handler;
         }
-        List<ContainerPort> ports = container.getPorts() == null ? List.of() : container.getPorts();
-        return ports.stream().filter(p -> port.getStrVal().equals(p.getName())).findFirst()
-                .map(p -> new IntOrString(p.getContainerPort())).orElse(port);
+        handOver(c, new Prober(handler.getHttpGet(), handler.getTcpSocket(), null, null), path, handOverPort, probers);
+        return new io.fabric8.kubernetes.api.model.LifecycleHandlerBuilder(handler).withTcpSocket(null)
+                .withHttpGet(rewritten(handler.getHttpGet(), path, statusPort)).build();
+    }
+
+    /** The original's port as a number, when the proxy can use it. */
+    private static void handOver(Container c, Prober original, String path, int handOverPort,
+            Map<String, Prober> probers) {
+        if (original.grpc() != null) {
+            probers.put(path, original);
+            return;
+        }
+        IntOrString port = original.httpGet() != null ? original.httpGet().getPort() : original.tcpSocket().getPort();
+        IntOrString resolved = port;
+        if (port != null && port.getStrVal() != null) {
+            List<ContainerPort> ports = c.getPorts() == null ? List.of() : c.getPorts();
+            Optional<Integer> number = ports.stream().filter(p -> port.getStrVal().equals(p.getName()))
+                    .map(ContainerPort::getContainerPort).findFirst();
+            if (number.isEmpty()) {
+                return;
+            }
+            resolved = new IntOrString(number.get());
+        } else if (port != null && port.getIntVal() != null && port.getIntVal() == handOverPort) {
+            return;
+        }
+        Prober handed = original.httpGet() != null
+                ? new Prober(new HTTPGetActionBuilder(original.httpGet()).withPort(resolved).build(), null, null,
+                        original.timeoutSeconds())
+                : new Prober(null, new io.fabric8.kubernetes.api.model.TCPSocketActionBuilder(original.tcpSocket())
+                        .withPort(resolved).build(), null, original.timeoutSeconds());
+        probers.put(path, handed);
+    }
+
+    /** An httpGet probe keeps its other fields (HTTPS becomes HTTP); any other becomes a bare httpGet. */
+    private static HTTPGetAction rewritten(HTTPGetAction original, String path, int statusPort) {
+        HTTPGetActionBuilder action = original == null ? new HTTPGetActionBuilder()
+                : new HTTPGetActionBuilder(original);
+        if (original != null && "HTTPS".equals(original.getScheme())) {
+            action.withScheme("HTTP");
+        }
+        return action.withPath(path).withPort(new IntOrString(statusPort)).build();
     }
 
     /**
-     * Puts back the probes an earlier injection rewrote, from the proxy's {@code ISTIO_KUBE_APP_PROBERS}, so that
-     * the pod can be injected again from what its author wrote.
+     * Puts back the probes and hooks an earlier injection rewrote, from the proxy's {@code ISTIO_KUBE_APP_PROBERS},
+     * so that the pod can be injected again from what its author wrote.
      */
     public static Pod restore(Pod pod, String proxyName) {
         Optional<Container> proxy = find(pod, proxyName);
         Optional<String> json = proxy.flatMap(p -> Optional.ofNullable(p.getEnv()).orElse(List.of()).stream()
                 .filter(e -> PROBERS_ENV.equals(e.getName())).map(EnvVar::getValue).findFirst());
-        if (json.isEmpty() || pod.getSpec().getContainers() == null) {
+        if (json.isEmpty()) {
             return pod;
         }
-        Map<String, Probe> originals;
+        Map<String, Prober> originals;
         try {
-            originals = Mappers.JSON.readValue(json.get(), new TypeReference<Map<String, Probe>>() {
+            originals = Mappers.JSON.readValue(json.get(), new TypeReference<Map<String, Prober>>() {
             });
         } catch (JsonProcessingException e) {
             return pod; // not ours to read: leave the probes as they are
         }
         Pod copy = new PodBuilder(pod).build();
-        for (Container c : copy.getSpec().getContainers()) {
-            c.setLivenessProbe(restore(c.getLivenessProbe(), originals.get(PREFIX + c.getName() + "/livez")));
-            c.setReadinessProbe(restore(c.getReadinessProbe(), originals.get(PREFIX + c.getName() + "/readyz")));
-            c.setStartupProbe(restore(c.getStartupProbe(), originals.get(PREFIX + c.getName() + "/startupz")));
-        }
+        all(copy).forEach(c -> {
+            String name = c.getName();
+            c.setReadinessProbe(restore(c.getReadinessProbe(), originals.get(HEALTH + name + "/readyz")));
+            c.setLivenessProbe(restore(c.getLivenessProbe(), originals.get(HEALTH + name + "/livez")));
+            c.setStartupProbe(restore(c.getStartupProbe(), originals.get(HEALTH + name + "/startupz")));
+            if (c.getLifecycle() != null) {
+                c.getLifecycle().setPreStop(restore(c.getLifecycle().getPreStop(),
+                        originals.get(LIFECYCLE + name + "/prestopz")));
+                c.getLifecycle().setPostStart(restore(c.getLifecycle().getPostStart(),
+                        originals.get(LIFECYCLE + name + "/poststartz")));
+            }
+        });
         return copy;
     }
 
-    private static Probe restore(Probe rewritten, Probe original) {
-        if (rewritten == null || original == null || rewritten.getHttpGet() == null
-                || rewritten.getHttpGet().getPath() == null || !rewritten.getHttpGet().getPath().startsWith(PREFIX)) {
+    private static Probe restore(Probe rewritten, Prober original) {
+        if (rewritten == null || original == null || !rewrittenPath(rewritten.getHttpGet())) {
             return rewritten;
         }
-        return new io.fabric8.kubernetes.api.model.ProbeBuilder(rewritten).withHttpGet(original.getHttpGet())
-                .withTcpSocket(original.getTcpSocket()).withGrpc(original.getGrpc()).build();
+        return new io.fabric8.kubernetes.api.model.ProbeBuilder(rewritten).withHttpGet(original.httpGet())
+                .withTcpSocket(original.tcpSocket()).withGrpc(original.grpc()).build();
+    }
+
+    private static LifecycleHandler restore(LifecycleHandler rewritten, Prober original) {
+        if (rewritten == null || original == null || !rewrittenPath(rewritten.getHttpGet())) {
+            return rewritten;
+        }
+        return new io.fabric8.kubernetes.api.model.LifecycleHandlerBuilder(rewritten)
+                .withHttpGet(original.httpGet()).withTcpSocket(original.tcpSocket()).build();
+    }
+
+    private static boolean rewrittenPath(HTTPGetAction action) {
+        return action != null && action.getPath() != null
+                && (action.getPath().startsWith(HEALTH) || action.getPath().startsWith(LIFECYCLE));
+    }
+
+    private static Stream<Container> all(Pod pod) {
+        if (pod.getSpec() == null) {
+            return Stream.empty();
+        }
+        return Stream.concat(
+                Optional.ofNullable(pod.getSpec().getInitContainers()).orElse(List.of()).stream(),
+                Optional.ofNullable(pod.getSpec().getContainers()).orElse(List.of()).stream());
     }
 
     private static Optional<Container> find(Pod pod, String name) {
-        if (pod.getSpec() == null) {
-            return Optional.empty();
-        }
-        return Stream.concat(
-                Optional.ofNullable(pod.getSpec().getContainers()).orElse(List.of()).stream(),
-                Optional.ofNullable(pod.getSpec().getInitContainers()).orElse(List.of()).stream())
-                .filter(c -> name.equals(c.getName())).findFirst();
+        return all(pod).filter(c -> name.equals(c.getName())).findFirst();
     }
 
     private static String json(Object value) {

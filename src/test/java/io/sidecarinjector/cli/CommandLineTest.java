@@ -85,7 +85,7 @@ class CommandLineTest {
         String out = result.getOutput();
         assertTrue(out.contains("image: example.org/mesh/proxyv2:9.9.9"), out);
         assertTrue(out.contains("istio.io/rev: canary"), out);
-        assertTrue(out.contains("\"revision\":\"canary\""), "the status annotation names the revision");
+        assertTrue(out.contains("\\\"revision\\\":\\\"canary\\\""), "the status annotation names the revision");
     }
 
     @Test
@@ -93,7 +93,8 @@ class CommandLineTest {
     void theMeshConfigShapesThePods(LaunchResult result) {
         String out = result.getOutput();
         assertTrue(out.contains("value: mesh.example"), "TRUST_DOMAIN from the MeshConfig: " + out);
-        assertTrue(out.contains("- \"15090,15021,15099\""), "the status port is excluded from capture: " + out);
+        assertTrue(out.contains("prometheus.io/port: \"15099\""), "metrics merged on the mesh's status port: " + out);
+        assertTrue(out.contains("{\"statusPort\":15099}"), "the proxy is told its status port: " + out);
     }
 
     @Test

@@ -67,21 +67,21 @@ class WorkloadInjectorTest {
 
     @Test
     void skippedTemplatesAndUnknownKindsAreReported() throws Exception {
-        WorkloadInjector.Result multi = WorkloadInjector.inject("m", Files.readString(DIR.resolve("multi-document.yaml")),
+        WorkloadInjector.Result multi = WorkloadInjector.inject("m", Files.readString(DIR.resolve("multi-document" + GoldenFiles.IN)),
                 snapshot(), Optional.empty());
         assertEquals(List.of("Deployment/legacy: skipped: pod annotation sidecar.istio.io/inject=false"), multi.notes());
         WorkloadInjector.Result unknown = WorkloadInjector.inject("u",
-                Files.readString(DIR.resolve("unknown-kind-with-template.yaml")), snapshot(), Optional.empty());
+                Files.readString(DIR.resolve("unknown-kind-with-template" + GoldenFiles.IN)), snapshot(), Optional.empty());
         assertEquals(1, unknown.notes().size());
         assertTrue(unknown.notes().get(0).contains("Rollout/canary") && unknown.notes().get(0).contains("left as it is"));
     }
 
     @Test
     void theNamespaceFlagDecidesTheIgnoredNamespaceRule() throws Exception {
-        WorkloadInjector.Result result = WorkloadInjector.inject("p", Files.readString(DIR.resolve("pod.yaml")),
+        WorkloadInjector.Result result = WorkloadInjector.inject("p", Files.readString(DIR.resolve("pod" + GoldenFiles.IN)),
                 snapshot(), Optional.of("kube-system"));
         assertEquals(List.of("Pod/single: skipped: namespace kube-system is ignored"), result.notes());
-        assertEquals(GoldenFiles.documents(Files.readString(DIR.resolve("pod.yaml"))),
+        assertEquals(GoldenFiles.documents(Files.readString(DIR.resolve("pod" + GoldenFiles.IN))),
                 GoldenFiles.documents(result.yaml()));
     }
 

@@ -93,8 +93,6 @@ class InjectionPolicyTest {
                 Reason.EXPLICITLY_ENABLED));
         rows.add(row("garbage label: no explicit choice, the annotation is not consulted", "disabled",
                 Map.of(KEY, "yes"), Map.of(KEY, "true"), Reason.POLICY_DISABLED).warning());
-        rows.add(row("empty label: the annotation decides", "enabled", Map.of(KEY, ""), Map.of(KEY, "false"),
-                Reason.EXPLICITLY_DISABLED));
         // selectors
         Map<String, String> app = Map.of("app", "legacy", "tier", "db");
         rows.add(row("never matchLabels", "enabled", app, none, Reason.NEVER_INJECT_SELECTOR)
