@@ -104,7 +104,8 @@ public final class Injector {
         Container proxy = proxyContainer(pod);
         int statusPort = config.documents().mesh().defaultConfig().statusPort();
         PrometheusMerge.apply(pod, proxy, config.documents().mesh(), statusPort);
-        boolean rewrite = overrides.rewriteProbes()
+        // read from the pod as the templates left it: a template may turn rewriting off (grpc-agent does)
+        boolean rewrite = parseBool(annotations.get(Annotations.REWRITE_PROBES))
                 .orElse(config.documents().values().bool("sidecarInjectorWebhook.rewriteAppHTTPProbe").orElse(true));
         int rewriteTo = overrides.statusPort().orElse(statusPort);
         if (proxy != null && rewrite && rewriteTo != 0) {
@@ -119,6 +120,18 @@ public final class Injector {
         boolean hold = proxyConfig.holdApplicationUntilProxyStarts().orElse(false)
                 || config.documents().values().isTrue("global.proxy.holdApplicationUntilProxyStarts");
         ContainerOrder.apply(pod.getSpec(), hold);
+    }
+
+    /** A boolean as Go's strconv.ParseBool reads it, empty when it is not one. */
+    static java.util.Optional<Boolean> parseBool(String value) {
+        if (value == null) {
+            return java.util.Optional.empty();
+        }
+        return switch (value) {
+            case "1", "t", "T", "true", "TRUE", "True" -> java.util.Optional.of(true);
+            case "0", "f", "F", "false", "FALSE", "False" -> java.util.Optional.of(false);
+            default -> java.util.Optional.empty();
+        };
     }
 
     private static Container proxyContainer(Pod pod) {

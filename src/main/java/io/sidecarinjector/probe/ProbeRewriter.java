@@ -135,7 +135,8 @@ public final class ProbeRewriter {
         IntOrString resolved = port;
         if (port != null && port.getStrVal() != null) {
             List<ContainerPort> ports = c.getPorts() == null ? List.of() : c.getPorts();
-            Optional<Integer> number = ports.stream().filter(p -> port.getStrVal().equals(p.getName()))
+            Optional<Integer> number = ports.stream()
+                    .filter(p -> port.getStrVal().equals(p.getName()) && p.getContainerPort() != null)
                     .map(ContainerPort::getContainerPort).findFirst();
             if (number.isEmpty()) {
                 return;

@@ -40,8 +40,12 @@ public final class Mappers {
         }
     }
 
-    /** Strict YAML, for configuration documents: unknown keys are errors (a misspelt key must not be ignored). */
-    public static final ObjectMapper STRICT_YAML = YAMLMapper.builder(YAMLFactory.builder().build())
+    /**
+     * Strict YAML, for configuration documents: unknown keys are errors (a misspelt key must not be ignored), and a
+     * key with no value ({@code injectedAnnotations:}) is null, as YAML says, not an empty string.
+     */
+    public static final ObjectMapper STRICT_YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
