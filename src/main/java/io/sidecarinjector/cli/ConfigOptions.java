@@ -67,6 +67,12 @@ public class ConfigOptions {
     }
 
     IstioDocuments documents(KubernetesClient client) throws CliException, InvalidConfigException {
+        ConfigFiles sources = sources(client);
+        return IstioDocuments.load(sources.mesh(), sources.config(), sources.values());
+    }
+
+    /** The three documents as given: files, else (with --cluster) the ConfigMaps' keys. */
+    ConfigFiles sources(KubernetesClient client) throws CliException, InvalidConfigException {
         for (Path file : new Path[] { meshConfigFile, injectConfigFile, valuesFile }) {
             if (file != null && !Files.isRegularFile(file)) {
                 throw new CliException(file + ": no such file");
@@ -75,11 +81,11 @@ public class ConfigOptions {
         ConfigFiles files = ConfigFiles.read(Optional.ofNullable(meshConfigFile), Optional.ofNullable(injectConfigFile),
                 Optional.ofNullable(valuesFile));
         if (!cluster) {
-            return files.load();
+            return files;
         }
         Map<String, String> mesh = configMap(client, withRevision(meshConfigMapName));
         Map<String, String> injector = configMap(client, withRevision(injectConfigMapName));
-        return IstioDocuments.load(
+        return new ConfigFiles(
                 files.mesh().or(() -> key(mesh, withRevision(meshConfigMapName), "mesh")),
                 files.config().or(() -> key(injector, withRevision(injectConfigMapName), "config")),
                 files.values().or(() -> key(injector, withRevision(injectConfigMapName), "values")));

@@ -44,6 +44,19 @@ public interface ServiceSettings {
     @WithDefault("")
     Optional<String> revision();
 
+    /**
+     * Whether Istio's ProxyConfig resources of the cluster take part in a pod's ProxyConfig, as in Istio (they need
+     * permission to list {@code proxyconfigs.networking.istio.io}; without it, or without the CRD, there are none).
+     */
+    @WithName("proxy-config-resources.enabled")
+    @WithDefault("true")
+    boolean proxyConfigResourcesEnabled();
+
+    /** How long a listing of ProxyConfig resources is used before they are listed again. */
+    @WithName("proxy-config-resources.refresh")
+    @WithDefault("30s")
+    Duration proxyConfigResourcesRefresh();
+
     /** How often the configuration files are looked at for changes; a change is in service within this time. */
     @WithName("reload.interval")
     @WithDefault("1s")

@@ -17,10 +17,11 @@ import io.sidecarinjector.render.TemplateCatalog;
  * @param switches settings from istiod's environment
  * @param nodesSupportNativeSidecars with {@code ENABLE_NATIVE_SIDECARS=auto}: whether every node's kubelet runs
  *        native sidecars (asked at each injection, since nodes come and go)
+ * @param proxyConfigs the ProxyConfig resources of the cluster (asked at each injection)
  */
 public record ActiveConfig(IstioDocuments documents, String revision, IstioSwitches switches,
-        BooleanSupplier nodesSupportNativeSidecars, InjectionPolicy policy, TemplateCatalog templates,
-        FragmentRenderer fragments) {
+        BooleanSupplier nodesSupportNativeSidecars, ProxyConfigSource proxyConfigs, InjectionPolicy policy,
+        TemplateCatalog templates, FragmentRenderer fragments) {
 
     /** The hash of the documents, which changes whenever what is injected may change. */
     public String hash() {

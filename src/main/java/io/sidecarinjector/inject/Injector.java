@@ -69,7 +69,10 @@ public final class Injector {
         Pod base = PodShape.withoutNullValues(PreviousInjection.strip(pod, meshProxy.statusPort()));
         Map<String, String> annotations = annotations(base);
         PodOverrides overrides = PodOverridesParser.parse(annotations);
-        ProxyConfig proxyConfig = EffectiveProxyConfig.of(config.documents().mesh(), overrides);
+        Map<String, String> labels = base.getMetadata() == null || base.getMetadata().getLabels() == null ? Map.of()
+                : base.getMetadata().getLabels();
+        ProxyConfig proxyConfig = EffectiveProxyConfig.of(config.documents().mesh(), config.proxyConfigs()
+                .overlays(namespace, labels, config.documents().mesh().rootNamespace()), overrides);
         WorkloadRef ref = workload != null ? workload : WorkloadRef.of(base, namespace);
         SidecarValues values = SidecarValuesFactory.of(new TemplateInput(base, namespace, ref, config.documents(),
                 proxyConfig,

@@ -78,6 +78,11 @@ public record IstioDocuments(MeshConfig mesh, InjectionConfig injection, Values 
                 hash(meshTree, configTree, valuesTree));
     }
 
+    /** The same documents with other values (e.g. observed ones), keeping the hash. */
+    public IstioDocuments withValues(Values other) {
+        return new IstioDocuments(mesh, injection, other, hash);
+    }
+
     private static Optional<YamlTree> read(Optional<TextDocument> document) throws InvalidConfigException {
         if (document.isEmpty()) {
             return Optional.empty();

@@ -16,13 +16,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class Values {
 
     private final ObjectNode tree;
+    private final java.util.function.Consumer<String> observer;
 
     Values(ObjectNode tree) {
+        this(tree, path -> {
+        });
+    }
+
+    private Values(ObjectNode tree, java.util.function.Consumer<String> observer) {
         this.tree = tree;
+        this.observer = observer;
+    }
+
+    /** The same values, telling the observer each path read: which values take effect, for {@code check-config}. */
+    public Values observed(java.util.function.Consumer<String> observer) {
+        return new Values(tree, observer);
     }
 
     /** The node at a dotted path ({@code global.proxy.image}), or a missing node. */
     public JsonNode node(String path) {
+        observer.accept(path);
         JsonNode node = tree;
         for (String part : path.split("\\.")) {
             node = node.path(part);

@@ -10,6 +10,7 @@ import io.sidecarinjector.inject.ActiveConfig;
 import io.sidecarinjector.inject.InjectionResult;
 import io.sidecarinjector.inject.InjectionStatus;
 import io.sidecarinjector.inject.Injector;
+import io.sidecarinjector.inject.ProxyConfigSource;
 import io.sidecarinjector.istio.IstioDocuments;
 import io.sidecarinjector.istio.IstioSwitches;
 import io.sidecarinjector.overrides.PodRejectedException;
@@ -31,8 +32,15 @@ public final class ActiveConfigFactory {
     private ActiveConfigFactory() {
     }
 
+    /** A configuration that reads no cluster resources (the command line, tests). */
     public static ActiveConfig build(Engine engine, IstioDocuments documents, String revision, IstioSwitches switches,
             BooleanSupplier nodesSupportNativeSidecars) throws InvalidConfigException {
+        return build(engine, documents, revision, switches, nodesSupportNativeSidecars, ProxyConfigSource.NONE);
+    }
+
+    public static ActiveConfig build(Engine engine, IstioDocuments documents, String revision, IstioSwitches switches,
+            BooleanSupplier nodesSupportNativeSidecars, ProxyConfigSource proxyConfigs)
+            throws InvalidConfigException {
         TemplateCatalog templates = TemplateCatalog.of(engine, documents.injection().templates());
         for (String name : documents.injection().defaultTemplates()) {
             for (String resolved : documents.injection().aliases().getOrDefault(name, java.util.List.of(name))) {
@@ -44,7 +52,7 @@ public final class ActiveConfigFactory {
             }
         }
         ActiveConfig config = new ActiveConfig(documents, revision, switches, nodesSupportNativeSidecars,
-                InjectionPolicy.of(documents.injection()), templates, new FragmentRenderer(FRAGMENT_CACHE_SIZE));
+                proxyConfigs, InjectionPolicy.of(documents.injection()), templates, new FragmentRenderer(FRAGMENT_CACHE_SIZE));
         selfCheck(config);
         return config;
     }
@@ -59,7 +67,10 @@ public final class ActiveConfigFactory {
                 .build();
     }
 
-    private static void selfCheck(ActiveConfig config) throws InvalidConfigException {
+    private static void selfCheck(ActiveConfig served) throws InvalidConfigException {
+        // the check asks no cluster: it is about the documents, and it runs before any request
+        ActiveConfig config = new ActiveConfig(served.documents(), served.revision(), served.switches(), () -> false,
+                ProxyConfigSource.NONE, served.policy(), served.templates(), served.fragments());
         Pod sample = samplePod();
         try {
             for (String name : config.templates().names()) {

@@ -44,6 +44,9 @@ public class ActiveConfigHolder {
     @Inject
     NodeVersions nativeSidecarSupport;
 
+    @Inject
+    ProxyConfigResources proxyConfigResources;
+
     /** The revision served, as pods carry it: empty for the default one. */
     private String servedRevision() {
         Revision revision = Revision.of(settings.revision());
@@ -73,7 +76,7 @@ public class ActiveConfigHolder {
         lastTried.set(files);
         try {
             ActiveConfig snapshot = ActiveConfigFactory.build(engine, files.load(), servedRevision(),
-                    switches(), nativeSidecarSupport);
+                    switches(), nativeSidecarSupport, proxyConfigResources);
             ActiveConfig previous = current.getAndSet(snapshot);
             lastError.set(null);
             snapshot.policy().configProblems().forEach(LOG::warn);

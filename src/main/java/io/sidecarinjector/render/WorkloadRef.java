@@ -39,9 +39,9 @@ public record WorkloadRef(String name, String namespace, String apiVersion, Stri
             OwnerReference controller = meta.getOwnerReferences().stream()
                     .filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
             if (controller != null) {
-                apiVersion = controller.getApiVersion();
-                kind = controller.getKind();
-                name = controller.getName();
+                apiVersion = controller.getApiVersion() == null ? "" : controller.getApiVersion();
+                kind = controller.getKind() == null ? "" : controller.getKind();
+                name = controller.getName() == null ? "" : controller.getName();
                 String hash = labels.getOrDefault("pod-template-hash", "");
                 String rolloutHash = labels.getOrDefault("rollouts-pod-template-hash", "");
                 if ("ReplicaSet".equals(kind) && !hash.isEmpty() && name.endsWith(hash)) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +104,27 @@ class CommandLineTest {
     void aMisspeltMeshConfigKeyIsNamedWithItsLine(LaunchResult result) {
         assertEquals("error: invalid configuration: src/test/resources/cli/misspelt-mesh.yaml:3: unknown key "
                 + "'defaultConfig.holdApplicationUntilProxyStart': ProxyConfig has no field of that name",
+                messages(result));
+    }
+
+    @Test
+    @Launch(value = { "check-config", "--meshConfigFile", "src/test/resources/cli/mesh-with-unused.yaml",
+            "--valuesFile", "src/test/resources/cli/values-with-unused.json" })
+    void checkConfigSaysWhatTakesEffectAndWhatIsOnlyAccepted(LaunchResult result) {
+        List<String> lines = result.getOutput().lines().toList();
+        assertTrue(lines.contains("  trustDomain: takes effect"), result.getOutput());
+        assertTrue(lines.contains("  accessLogFile: accepted; read by istiod, not by injection"), result.getOutput());
+        assertTrue(lines.contains("  defaultConfig.concurrency: takes effect (PROXY_CONFIG, read by the proxy)"),
+                result.getOutput());
+        assertTrue(lines.contains("  global.hub: takes effect"), result.getOutput());
+        assertTrue(lines.contains("  global.waypoint.replicas: accepted; no template reads it"), result.getOutput());
+        assertTrue(lines.contains("  global.proxy.resources.requests.cpu: takes effect"), result.getOutput());
+    }
+
+    @Test
+    @Launch(value = { "check-config", "--meshConfigFile", "src/test/resources/cli/misspelt-mesh.yaml" }, exitCode = 1)
+    void checkConfigRefusesWhatTheServiceRefuses(LaunchResult result) {
+        assertTrue(messages(result).contains("unknown key 'defaultConfig.holdApplicationUntilProxyStart'"),
                 messages(result));
     }
 

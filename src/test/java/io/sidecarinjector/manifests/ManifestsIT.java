@@ -236,6 +236,10 @@ class ManifestsIT {
                 assertEquals(List.of(webhookConfiguration().getMetadata().getName()), rule.getResourceNames());
             }
         });
+        ClusterRole reader = one(ClusterRole.class, "sidecar-injector-reader");
+        reader.getRules().forEach(rule -> assertEquals(List.of("list"), rule.getVerbs(), "read-only"));
+        assertEquals(Set.of("nodes", "proxyconfigs"), reader.getRules().stream()
+                .flatMap(rule -> rule.getResources().stream()).collect(java.util.stream.Collectors.toSet()));
         assertTrue(resources.stream().noneMatch(r -> r.getMetadata().getName().endsWith("-view")),
                 "no broad view role binding");
     }

@@ -1,0 +1,145 @@
+package io.sidecarinjector.reload;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sidecarinjector.config.ServiceSettings;
+import io.sidecarinjector.inject.ProxyConfigSource;
+import io.sidecarinjector.support.Mappers;
+
+/**
+ * Istio's ProxyConfig resources of the cluster, listed in the background (at most every
+ * {@code injector.proxy-config-resources.refresh}, and only while pods are injected) and turned into ProxyConfig
+ * fields as Istio turns them: {@code concurrency}, {@code environmentVariables} (the proxy's proxyMetadata) and
+ * {@code image}. Without the CRD, or without permission to list it, there are none, and the mesh's
+ * {@code defaultConfig} and the pods' annotations decide alone.
+ */
+@ApplicationScoped
+public class ProxyConfigResources implements ProxyConfigSource {
+
+    private static final Logger LOG = Logger.getLogger(ProxyConfigResources.class);
+    static final String PATH = "/apis/networking.istio.io/v1beta1/proxyconfigs";
+
+    /** One resource: its namespace, its selector's labels (null for none) and its ProxyConfig fields. */
+    record Resource(String namespace, Map<String, String> selector, JsonNode proxyConfig) {
+    }
+
+    @Inject
+    Instance<KubernetesClient> client;
+
+    @Inject
+    ServiceSettings settings;
+
+    private volatile List<Resource> resources = List.of();
+    private final AtomicLong listedAt = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicBoolean listing = new AtomicBoolean(false);
+    private final AtomicBoolean reported = new AtomicBoolean(false);
+    private final CountDownLatch first = new CountDownLatch(1);
+
+    @Override
+    public List<JsonNode> overlays(String namespace, Map<String, String> labels, String rootNamespace) {
+        if (!settings.proxyConfigResourcesEnabled()) {
+            return List.of();
+        }
+        refreshIfStale();
+        return select(resources, namespace, labels, rootNamespace);
+    }
+
+    private void refreshIfStale() {
+        long last = listedAt.get();
+        long period = settings.proxyConfigResourcesRefresh().toNanos();
+        if ((last == Long.MIN_VALUE || System.nanoTime() - last > period) && listing.compareAndSet(false, true)) {
+            Thread thread = new Thread(this::refresh, "proxy-config-resources");
+            thread.setDaemon(true);
+            thread.start();
+        }
+        try {
+            // the first injection waits briefly for the first listing, so that it does not go without
+            first.await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void refresh() {
+        try {
+            String json = client.get().raw(PATH);
+            resources = json == null ? List.of() : parse(Mappers.JSON.readTree(json));
+        } catch (RuntimeException | java.io.IOException | LinkageError e) {
+            if (reported.compareAndSet(false, true)) {
+                LOG.infof("ProxyConfig resources cannot be listed (%s): the mesh's defaultConfig and pod annotations"
+                        + " apply", e.getMessage());
+            }
+            resources = List.of();
+        } finally {
+            listedAt.set(System.nanoTime());
+            listing.set(false);
+            first.countDown();
+        }
+    }
+
+    /** The resources of a list answer, in the order the API server gives them. */
+    static List<Resource> parse(JsonNode list) {
+        List<Resource> parsed = new ArrayList<>();
+        for (JsonNode item : list.path("items")) {
+            JsonNode spec = item.path("spec");
+            ObjectNode proxyConfig = Mappers.JSON.createObjectNode();
+            if (spec.hasNonNull("concurrency")) {
+                proxyConfig.set("concurrency", spec.get("concurrency"));
+            }
+            if (spec.path("environmentVariables").isObject()) {
+                proxyConfig.set("proxyMetadata", spec.get("environmentVariables"));
+            }
+            if (spec.path("image").isObject()) {
+                proxyConfig.set("image", spec.get("image"));
+            }
+            Map<String, String> selector = null;
+            if (spec.path("selector").path("matchLabels").isObject()) {
+                selector = new java.util.LinkedHashMap<>();
+                Map<String, String> labels = selector;
+                spec.path("selector").path("matchLabels").fields()
+                        .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            }
+            parsed.add(new Resource(item.path("metadata").path("namespace").asText(""), selector, proxyConfig));
+        }
+        return List.copyOf(parsed);
+    }
+
+    /** Istio's precedence: root namespace, then the pod's namespace, then a selector matching its labels. */
+    static List<JsonNode> select(List<Resource> resources, String namespace, Map<String, String> labels,
+            String rootNamespace) {
+        List<JsonNode> overlays = new ArrayList<>();
+        for (Resource r : resources) {
+            if (r.selector() == null && r.namespace().equals(rootNamespace)) {
+                overlays.add(r.proxyConfig());
+            }
+        }
+        for (Resource r : resources) {
+            if (r.selector() == null && r.namespace().equals(namespace)) {
+                overlays.add(r.proxyConfig());
+            }
+        }
+        for (Resource r : resources) {
+            if (r.selector() != null && !r.selector().isEmpty() && r.namespace().equals(namespace)
+                    && r.selector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+                overlays.add(r.proxyConfig());
+            }
+        }
+        return overlays;
+    }
+}
