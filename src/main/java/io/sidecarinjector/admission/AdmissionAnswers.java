@@ -12,7 +12,7 @@ import io.sidecarinjector.inject.ActiveConfig;
 import io.sidecarinjector.overrides.PodRejectedException;
 import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.policy.Decision;
-import io.sidecarinjector.policy.Reason;
+import io.sidecarinjector.policy.Outcome;
 
 /**
  * Answers one admission request: the injection pipeline, then the patch. Every answer carries the decision in
@@ -29,38 +29,38 @@ public final class AdmissionAnswers {
 
     public static AdmissionResult answer(PodAdmissionRequest request, ActiveConfig snapshot) {
         if (!"CREATE".equals(request.operation())) {
-            Decision skip = new Decision(Reason.OPERATION_NOT_CREATE,
+            Decision skip = new Decision(Outcome.OPERATION_NOT_CREATE,
                     "operation " + request.operation() + " (only CREATE is injected)", List.of());
-            return new AdmissionResult(request.uid(), true, null, 0, null, audit(skip.summary(), skip.reason().code()),
-                    List.of(), skip.reason());
+            return new AdmissionResult(request.uid(), true, null, 0, null, audit(skip.summary(), skip.outcome()),
+                    List.of(), skip.outcome());
         }
         InjectionResult result;
         try {
             result = Injector.inject(request.pod(), request.namespace(), snapshot);
         } catch (PodRejectedException e) {
-            return rejected(request.uid(), 400, e.getMessage(), "rejected: " + e.getMessage(), "invalid_pod");
+            return rejected(request.uid(), 400, e.getMessage(), "rejected: " + e.getMessage(), Outcome.INVALID_POD);
         }
         Decision decision = result.decision();
-        Map<String, String> audit = audit(decision.summary(), decision.reason().code());
+        Map<String, String> audit = audit(decision.summary(), decision.outcome());
         if (!decision.inject()) {
-            return new AdmissionResult(request.uid(), true, null, 0, null, audit, result.warnings(), decision.reason());
+            return new AdmissionResult(request.uid(), true, null, 0, null, audit, result.warnings(), decision.outcome());
         }
         ArrayNode patch = PodPatch.diff(result.submitted(), result.pod());
         // an injected pod sent again (re-invocation) needs no change: answer without a patch
         return new AdmissionResult(request.uid(), true, patch.isEmpty() ? null : patch, 0, null, audit,
-                result.warnings(), decision.reason());
+                result.warnings(), decision.outcome());
     }
 
     /** The pod may not be created; the message is shown to whoever created it. */
     public static AdmissionResult rejected(String uid, int code, String message, String auditDecision,
-            String reasonCode) {
-        return new AdmissionResult(uid, false, null, code, message, audit(auditDecision, reasonCode), List.of(), null);
+            Outcome outcome) {
+        return new AdmissionResult(uid, false, null, code, message, audit(auditDecision, outcome), List.of(), outcome);
     }
 
-    private static Map<String, String> audit(String decision, String reasonCode) {
+    private static Map<String, String> audit(String decision, Outcome outcome) {
         Map<String, String> audit = new LinkedHashMap<>();
         audit.put(AUDIT_DECISION, decision);
-        audit.put(AUDIT_REASON, reasonCode);
+        audit.put(AUDIT_REASON, outcome.code());
         return audit;
     }
 }

@@ -12,7 +12,7 @@ import io.sidecarinjector.config.ServiceSettings;
 import io.sidecarinjector.inject.ActiveConfig;
 import io.sidecarinjector.reload.ActiveConfigHolder;
 import io.sidecarinjector.metrics.InjectorMetrics;
-import io.sidecarinjector.metrics.InjectorMetrics.FailureType;
+import io.sidecarinjector.policy.Outcome;
 import io.sidecarinjector.render.RenderException;
 
 /**
@@ -80,11 +80,11 @@ public class AdmissionHandler {
         if (lookup.envelope() != null) {
             AdmissionResult refused = AdmissionAnswers.rejected(lookup.envelope().uid(), 429,
                     "sidecar injector overloaded (" + pending + " pods in injection): retry",
-                    "rejected: overloaded", "overloaded");
+                    "rejected: overloaded", Outcome.OVERLOADED);
             answer = AdmissionReviewWriter.write(lookup.envelope().apiVersion(), refused);
         }
         metrics.request();
-        metrics.failed(FailureType.OVERLOADED);
+        metrics.count(Outcome.OVERLOADED);
         metrics.duration(System.nanoTime() - start);
         return answer;
     }
@@ -129,7 +129,7 @@ public class AdmissionHandler {
 
     private void failedToDecode(long start) {
         metrics.request();
-        metrics.failed(FailureType.DECODE);
+        metrics.count(Outcome.UNDECODABLE);
         metrics.duration(System.nanoTime() - start);
     }
 
@@ -145,9 +145,9 @@ public class AdmissionHandler {
     private PreparedAnswer answer(ReviewEnvelope envelope, AnswerKey key, Optional<ActiveConfig> snapshot)
             throws InvalidAdmissionReviewException {
         if (snapshot.isEmpty()) {
-            return PreparedAnswer.failed(AdmissionAnswers.rejected(envelope.uid(), 503,
+            return PreparedAnswer.of(AdmissionAnswers.rejected(envelope.uid(), 503,
                     "sidecar injection unavailable: no valid injection configuration is loaded",
-                    "rejected: no valid configuration", "config_unavailable"), FailureType.CONFIG);
+                    "rejected: no valid configuration", Outcome.CONFIG_UNAVAILABLE));
         }
         AnswerCache cache = cacheFor(snapshot.get());
         // another replica may have been answered, or the configuration changed, since the lookup
@@ -164,10 +164,10 @@ public class AdmissionHandler {
             // not kept: the next replica tries again
             LOG.warnf(e, "injection failed: uid=%s namespace=%s pod=%s", envelope.uid(), envelope.namespace(),
                     envelope.podName());
-            return PreparedAnswer.failed(AdmissionAnswers.rejected(envelope.uid(), 500,
+            return PreparedAnswer.of(AdmissionAnswers.rejected(envelope.uid(), 500,
                     "sidecar injection failed: " + AdmissionReviewReader.oneLine(e.getMessage()),
-                    "rejected: injection failed", "injection_failed"),
-                    e instanceof RenderException ? FailureType.RENDER : FailureType.INTERNAL);
+                    "rejected: injection failed",
+                    e instanceof RenderException ? Outcome.RENDER_FAILED : Outcome.INTERNAL_ERROR));
         }
     }
 
@@ -182,19 +182,11 @@ public class AdmissionHandler {
     }
 
     private void count(PreparedAnswer answer) {
-        if (answer.failure() != null) {
-            metrics.failed(answer.failure());
-        } else if (!answer.allowed()) {
-            metrics.failed(FailureType.REJECTED);
-        } else if (answer.injected()) {
-            metrics.injected();
-        } else {
-            metrics.skipped(answer.reason());
-        }
+        metrics.count(answer.outcome());
     }
 
     private static void log(ReviewEnvelope envelope, PreparedAnswer answer) {
-        if (answer.failure() == FailureType.RENDER || answer.failure() == FailureType.INTERNAL) {
+        if (answer.outcome() == Outcome.RENDER_FAILED || answer.outcome() == Outcome.INTERNAL_ERROR) {
             return; // logged with its cause where it was caught
         }
         if (!answer.allowed()) {
@@ -202,7 +194,7 @@ public class AdmissionHandler {
                     envelope.podName(), answer.message());
         } else if (LOG.isDebugEnabled()) {
             LOG.debugf("uid=%s namespace=%s pod=%s decision=%s reason=%s", envelope.uid(), envelope.namespace(),
-                    envelope.podName(), answer.decision(), answer.reasonCode());
+                    envelope.podName(), answer.decision(), answer.outcome().code());
         }
     }
 }

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
-import io.sidecarinjector.policy.Reason;
+import io.sidecarinjector.policy.Outcome;
 
 /**
  * The answer to one admission request, independent of the AdmissionReview version.
@@ -17,10 +17,10 @@ import io.sidecarinjector.policy.Reason;
  * @param message with {@code allowed == false}: why
  * @param auditAnnotations decision and reason, for the API server's audit log
  * @param warnings shown to the client that created the pod
- * @param reason the rule that decided, or null when no rule was reached (the pod was rejected)
+ * @param outcome how the request ended: the rule that decided, or why the pod was refused
  */
 public record AdmissionResult(String uid, boolean allowed, ArrayNode patch, int statusCode, String message,
-        Map<String, String> auditAnnotations, List<String> warnings, Reason reason) {
+        Map<String, String> auditAnnotations, List<String> warnings, Outcome outcome) {
 
     public AdmissionResult {
         auditAnnotations = Map.copyOf(auditAnnotations);

@@ -17,7 +17,7 @@ import io.sidecarinjector.inject.InjectionStatus;
 import io.sidecarinjector.reload.ActiveConfigFactory;
 import io.sidecarinjector.merge.PodMerger;
 import io.sidecarinjector.patch.PodPatch;
-import io.sidecarinjector.policy.Reason;
+import io.sidecarinjector.policy.Outcome;
 import io.sidecarinjector.render.FragmentRenderer;
 
 /**
@@ -86,7 +86,7 @@ public final class ImageWarmUp {
             Mappers.JSON.readValue(Mappers.JSON.writeValueAsBytes(injected), Pod.class);
             InjectionStatus.parse(injected.getMetadata().getAnnotations().get(InjectionStatus.ANNOTATION)).toJson();
             AdmissionReviewWriter.response(new AdmissionResult("warm-up", true, patch, 200, null,
-                    Map.of("warm-up", "injected"), List.of("warm-up"), Reason.POLICY_ENABLED));
+                    Map.of("warm-up", "injected"), List.of("warm-up"), Outcome.POLICY_ENABLED));
             AdmissionReviewWriter.response(new AdmissionResult("warm-up", false, null, 400, "warm-up",
                     Map.of(), List.of(), null));
             IstioDocuments.defaults();

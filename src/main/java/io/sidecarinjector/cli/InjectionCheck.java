@@ -45,7 +45,7 @@ public final class InjectionCheck {
                 namespaceLabels.ifPresent(labels -> lines.add("  webhook: " + webhookCall(labels, pod)));
                 try {
                     InjectionResult result = Injector.inject(pod, ns, workload, snapshot);
-                    lines.add("  decision: " + result.decision().summary() + " (" + result.decision().reason().code() + ")");
+                    lines.add("  decision: " + result.decision().summary() + " (" + result.decision().outcome().code() + ")");
                     result.warnings().forEach(w -> lines.add("  warning: " + w));
                     if (result.decision().inject()) {
                         WorkloadInjector.rules(result.pod()).forEach(line -> lines.add("  " + line));

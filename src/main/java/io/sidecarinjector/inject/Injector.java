@@ -66,17 +66,18 @@ public final class Injector {
         PodShape.check(pod);
         ObjectNode submitted = Mappers.JSON.valueToTree(pod);
         ProxyConfig meshProxy = config.documents().mesh().defaultConfig();
-        Pod base = PodShape.withoutNullValues(PreviousInjection.strip(pod, meshProxy.statusPort()));
-        Map<String, String> annotations = annotations(base);
+        Pod base = PreviousInjection.strip(pod, meshProxy.statusPort());
+        // what the steps read: null label and annotation values as empty; the pod itself keeps them as they are
+        Pod read = PodShape.withoutNullValues(base);
+        Map<String, String> annotations = annotations(read);
         PodOverrides overrides = PodOverridesParser.parse(annotations);
-        Map<String, String> labels = base.getMetadata() == null || base.getMetadata().getLabels() == null ? Map.of()
-                : base.getMetadata().getLabels();
+        Map<String, String> labels = read.getMetadata() == null || read.getMetadata().getLabels() == null ? Map.of()
+                : read.getMetadata().getLabels();
         ProxyConfig proxyConfig = EffectiveProxyConfig.of(config.documents().mesh(), config.proxyConfigs()
                 .overlays(namespace, labels, config.documents().mesh().rootNamespace()), overrides);
-        WorkloadRef ref = workload != null ? workload : WorkloadRef.of(base, namespace);
-        SidecarValues values = SidecarValuesFactory.of(new TemplateInput(base, namespace, ref, config.documents(),
-                proxyConfig,
-                config.revision(), config.nativeSidecars(), config.switches().compliancePolicy()));
+        WorkloadRef ref = workload != null ? workload : WorkloadRef.of(read, namespace);
+        SidecarValues values = SidecarValuesFactory.of(new TemplateInput(read, namespace, ref, config.documents(),
+                proxyConfig, config.revision(), config.nativeSidecars(), config.switches().compliancePolicy()));
         List<ObjectNode> fragments = config.fragments().render(templatesFor(annotations, config), values);
 
         ObjectNode templatePod = Mappers.JSON.createObjectNode();

@@ -6,13 +6,17 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.sidecarinjector.policy.Reason;
+import io.sidecarinjector.policy.Outcome;
+import io.sidecarinjector.reload.ConfigurationEvents;
+import io.sidecarinjector.tls.CertificateChanged;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every metric of the injector, in one place. Names follow Istio's injector so that existing dashboards and
@@ -21,25 +25,18 @@ import io.sidecarinjector.policy.Reason;
 @ApplicationScoped
 public class InjectorMetrics {
 
-    /** Why an injection failed: the {@code type} tag of {@code sidecar_injection_failure_total}. */
-    public enum FailureType {
-        DECODE, CONFIG, REJECTED, RENDER, INTERNAL, OVERLOADED;
-
-        String tag() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
     private final Counter requests;
     private final Counter success;
-    private final Map<Reason, Counter> skips = new EnumMap<>(Reason.class);
-    private final Map<FailureType, Counter> failures = new EnumMap<>(FailureType.class);
+    private final Map<Outcome, Counter> skips = new EnumMap<>(Outcome.class);
+    private final Map<Outcome, Counter> failures = new EnumMap<>(Outcome.class);
     private final Timer duration;
     private final Counter reloads;
     private final Counter reloadErrors;
     private final MeterRegistry registry;
     private final AtomicReference<java.time.Instant> certificateNotAfter = new AtomicReference<>();
     private final AtomicReference<Gauge> revisionInfo = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger unsupportedTemplates =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     @Inject
     public InjectorMetrics(MeterRegistry registry) {
@@ -47,16 +44,15 @@ public class InjectorMetrics {
         requests = Counter.builder("sidecar_injection_requests").description("Admission requests received")
                 .register(registry);
         success = Counter.builder("sidecar_injection_success").description("Pods injected").register(registry);
-        for (Reason reason : Reason.values()) {
-            if (!reason.inject()) {
-                skips.put(reason, Counter.builder("sidecar_injection_skip").description("Pods not injected, by reason")
-                        .tag("reason", reason.code()).register(registry));
+        for (Outcome outcome : Outcome.values()) {
+            if (outcome.kind() == Outcome.Kind.SKIPPED) {
+                skips.put(outcome, Counter.builder("sidecar_injection_skip").description("Pods not injected, by reason")
+                        .tag("reason", outcome.code()).register(registry));
+            } else if (outcome.kind() == Outcome.Kind.FAILED) {
+                failures.put(outcome, Counter.builder("sidecar_injection_failure")
+                        .description("Requests that could not be answered with an injection, by type")
+                        .tag("type", outcome.failureType()).register(registry));
             }
-        }
-        for (FailureType type : FailureType.values()) {
-            failures.put(type, Counter.builder("sidecar_injection_failure")
-                    .description("Requests that could not be answered with an injection, by type")
-                    .tag("type", type.tag()).register(registry));
         }
         duration = Timer.builder("sidecar_injection_duration").description("Time to answer an admission request")
                 .serviceLevelObjectives(micros(100), micros(250), micros(500), millis(1), millis(2), millis(5),
@@ -70,6 +66,9 @@ public class InjectorMetrics {
             java.time.Instant notAfter = certificateNotAfter.get();
             return notAfter == null ? Double.NaN : (notAfter.toEpochMilli() - System.currentTimeMillis()) / 1000.0;
         }).description("Seconds until the serving certificate expires (NaN without TLS)").register(registry);
+        Gauge.builder("sidecar_injector_unsupported_templates", unsupportedTemplates, AtomicInteger::get)
+                .description("Go templates of the configuration in service that this injector cannot render")
+                .register(registry);
     }
 
     private static Duration micros(long n) {
@@ -84,19 +83,13 @@ public class InjectorMetrics {
         requests.increment();
     }
 
-    public void injected() {
-        success.increment();
-    }
-
-    public void skipped(Reason reason) {
-        Counter counter = skips.get(reason);
-        if (counter != null) {
-            counter.increment();
+    /** One request ended this way: counted as a success, a skip by reason, or a failure by type. */
+    public void count(Outcome outcome) {
+        switch (outcome.kind()) {
+            case INJECTED -> success.increment();
+            case SKIPPED -> skips.get(outcome).increment();
+            case FAILED -> failures.get(outcome).increment();
         }
-    }
-
-    public void failed(FailureType type) {
-        failures.get(type).increment();
     }
 
     public void duration(long nanos) {
@@ -104,13 +97,14 @@ public class InjectorMetrics {
     }
 
     /**
-     * A configuration went into service. {@code sidecar_injector_config_info{revision}} is 1 for it; the series of
-     * the previous revision is removed, so there is one series at a time (the revision is our own hash).
+     * A configuration went into service. {@code sidecar_injector_config_info{hash}} is 1 for it; the series of the
+     * previous one is removed, so there is one series at a time (the hash is our own).
      */
-    public void reloaded(String newRevision) {
+    void applied(@Observes ConfigurationEvents.Applied applied) {
         reloads.increment();
+        unsupportedTemplates.set(applied.unsupportedTemplates().size());
         Gauge info = Gauge.builder("sidecar_injector_config_info", () -> 1)
-                .description("The configuration revision in service").tag("revision", newRevision).register(registry);
+                .description("The configuration in service").tag("hash", applied.hash()).register(registry);
         Gauge previous = revisionInfo.getAndSet(info);
         if (previous != null && previous != info) {
             registry.remove(previous);
@@ -118,11 +112,11 @@ public class InjectorMetrics {
     }
 
     /** The serving certificate in use now expires at this instant (null: none). */
-    public void certificateExpiry(java.time.Instant notAfter) {
-        certificateNotAfter.set(notAfter);
+    void certificate(@Observes CertificateChanged certificate) {
+        certificateNotAfter.set(certificate.notAfter());
     }
 
-    public void reloadFailed() {
+    void rejected(@Observes ConfigurationEvents.Rejected rejected) {
         reloadErrors.increment();
     }
 }

@@ -78,36 +78,36 @@ public final class InjectionPolicy {
         Map<String, String> annotations = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
 
         if (pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) {
-            return new Decision(Reason.HOST_NETWORK, "hostNetwork", warnings);
+            return new Decision(Outcome.HOST_NETWORK, "hostNetwork", warnings);
         }
         if (namespace != null && ignoredNamespaces.contains(namespace)) {
-            return new Decision(Reason.IGNORED_NAMESPACE, "namespace " + namespace + " is ignored", warnings);
+            return new Decision(Outcome.IGNORED_NAMESPACE, "namespace " + namespace + " is ignored", warnings);
         }
         if (!"enabled".equals(policy) && !"disabled".equals(policy)) {
-            return new Decision(Reason.INVALID_POLICY, "invalid policy '" + policy + "' in the injection config",
+            return new Decision(Outcome.INVALID_POLICY, "invalid policy '" + policy + "' in the injection config",
                     warnings);
         }
         Optional<ExplicitChoice> explicit = explicitChoice(labels, annotations, warnings);
         if (explicit.isPresent()) {
             ExplicitChoice choice = explicit.get();
             String what = "pod " + choice.source() + " " + INJECT_KEY + "=" + choice.inject();
-            return new Decision(choice.inject() ? Reason.EXPLICITLY_ENABLED : Reason.EXPLICITLY_DISABLED, what, warnings);
+            return new Decision(choice.inject() ? Outcome.EXPLICITLY_ENABLED : Outcome.EXPLICITLY_DISABLED, what, warnings);
         }
         for (PodSelector selector : neverSelectors) {
             if (selector.matches(labels)) {
-                return new Decision(Reason.NEVER_INJECT_SELECTOR, "neverInjectSelector " + selector + " matches",
+                return new Decision(Outcome.NEVER_INJECT_SELECTOR, "neverInjectSelector " + selector + " matches",
                         warnings);
             }
         }
         for (PodSelector selector : alwaysSelectors) {
             if (selector.matches(labels)) {
-                return new Decision(Reason.ALWAYS_INJECT_SELECTOR, "alwaysInjectSelector " + selector + " matches",
+                return new Decision(Outcome.ALWAYS_INJECT_SELECTOR, "alwaysInjectSelector " + selector + " matches",
                         warnings);
             }
         }
         return "enabled".equals(policy)
-                ? new Decision(Reason.POLICY_ENABLED, "policy enabled", warnings)
-                : new Decision(Reason.POLICY_DISABLED, "policy disabled and the pod does not ask for injection",
+                ? new Decision(Outcome.POLICY_ENABLED, "policy enabled", warnings)
+                : new Decision(Outcome.POLICY_DISABLED, "policy disabled and the pod does not ask for injection",
                         warnings);
     }
 

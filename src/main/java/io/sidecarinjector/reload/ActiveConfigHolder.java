@@ -1,10 +1,12 @@
 package io.sidecarinjector.reload;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -16,7 +18,6 @@ import io.sidecarinjector.istio.IstioSwitches;
 import io.sidecarinjector.webhook.Revision;
 import io.sidecarinjector.config.ServiceSettings;
 import io.sidecarinjector.config.InvalidConfigException;
-import io.sidecarinjector.metrics.InjectorMetrics;
 
 /**
  * The configuration in service. It is swapped whole, never edited; a request takes the snapshot once and keeps
@@ -39,7 +40,7 @@ public class ActiveConfigHolder {
     ServiceSettings settings;
 
     @Inject
-    InjectorMetrics metrics;
+    Event<Object> events;
 
     @Inject
     NodeVersions nativeSidecarSupport;
@@ -80,7 +81,13 @@ public class ActiveConfigHolder {
             ActiveConfig previous = current.getAndSet(snapshot);
             lastError.set(null);
             snapshot.policy().configProblems().forEach(LOG::warn);
-            metrics.reloaded(snapshot.hash());
+            List<String> unsupported = snapshot.templates().unsupportedGoTemplates();
+            if (!unsupported.isEmpty()) {
+                LOG.warnf("templates %s are Go templates this injector does not render: pods that ask for them are "
+                        + "refused; give Qute versions (first line %s) under the same names", unsupported,
+                        io.sidecarinjector.render.TemplateCatalog.QUTE_MARKER);
+            }
+            events.fire(new ConfigurationEvents.Applied(snapshot.hash(), unsupported));
             LOG.infof("configuration %s in service%s", snapshot.hash(),
                     previous == null ? "" : " (was " + previous.hash() + ")");
             return true;
@@ -95,7 +102,7 @@ public class ActiveConfigHolder {
             LOG.errorf("configuration rejected (%s): %s", current.get() == null ? "no configuration in service"
                     : "configuration " + current.get().hash() + " stays in service", message);
         }
-        metrics.reloadFailed();
+        events.fire(new ConfigurationEvents.Rejected(message));
         return false;
     }
 

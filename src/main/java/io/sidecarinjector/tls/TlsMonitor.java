@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -27,7 +28,6 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sidecarinjector.support.Messages;
-import io.sidecarinjector.metrics.InjectorMetrics;
 import io.sidecarinjector.webhook.Revision;
 import io.sidecarinjector.config.ServiceSettings;
 
@@ -46,7 +46,7 @@ public class TlsMonitor {
     TlsSettings settings;
 
     @Inject
-    InjectorMetrics metrics;
+    Event<CertificateChanged> events;
 
     @Inject
     jakarta.enterprise.inject.Instance<KubernetesClient> clients;
@@ -111,7 +111,7 @@ public class TlsMonitor {
                     e.getMessage() == null ? e.toString() : Messages.oneLine(e.getMessage()));
         }
         TlsStatus previous = status.getAndSet(next);
-        metrics.certificateExpiry(next.notAfter());
+        events.fire(new CertificateChanged(next.notAfter()));
         if (!Objects.equals(previous.problem(), next.problem()) || !Objects.equals(previous.trusted(), next.trusted())) {
             if (next.problem() == null) {
                 LOG.infof("TLS ready: certificate valid until %s%s", next.notAfter(),

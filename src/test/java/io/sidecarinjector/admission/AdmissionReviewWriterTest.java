@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.sidecarinjector.support.Mappers;
-import io.sidecarinjector.policy.Reason;
+import io.sidecarinjector.policy.Outcome;
 
 /** The review written in two steps is the review the fabric8 model writes in one. */
 class AdmissionReviewWriterTest {
@@ -26,10 +26,10 @@ class AdmissionReviewWriterTest {
         patch.addObject().put("op", "add").put("path", "/metadata/labels/a").put("value", "b");
         Map<String, String> audit = Map.of("decision", "injected", "reason", "injected");
         return Stream.of(
-                new AdmissionResult("u-1", true, patch, 0, null, audit, List.of(), Reason.POLICY_ENABLED),
+                new AdmissionResult("u-1", true, patch, 0, null, audit, List.of(), Outcome.POLICY_ENABLED),
                 new AdmissionResult("u \"quoted\" \\ é \u2028 \u0001", true, patch, 0, null, audit,
-                        List.of("a warning", "another"), Reason.POLICY_ENABLED),
-                new AdmissionResult("u-2", true, null, 0, null, audit, List.of(), Reason.POLICY_DISABLED),
+                        List.of("a warning", "another"), Outcome.POLICY_ENABLED),
+                new AdmissionResult("u-2", true, null, 0, null, audit, List.of(), Outcome.POLICY_DISABLED),
                 new AdmissionResult("u-3", false, null, 400, "bad \"value\"", audit, List.of(), null));
     }
 

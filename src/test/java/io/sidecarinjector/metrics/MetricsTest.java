@@ -73,7 +73,8 @@ class MetricsTest {
         for (String line : text.lines().filter(l -> l.startsWith("sidecar_")).toList()) {
             assertTrue(!line.contains("secret-") && !line.contains("maybe-garbage"), line);
         }
-        assertTrue(text.contains("sidecar_injector_config_info{revision=\""), "the revision in service is exported");
+        assertTrue(text.contains("sidecar_injector_config_info{hash=\""), "the configuration in service is exported");
+        assertTrue(text.contains("sidecar_injector_unsupported_templates 0.0"), "no Go template left unrendered");
         assertTrue(text.contains("sidecar_injector_config_reloads_total"));
         assertTrue(text.contains("sidecar_injector_tls_certificate_expiry_seconds"));
     }

@@ -26,7 +26,7 @@ class InjectionPolicyTest {
     private static final String KEY = InjectionPolicy.INJECT_KEY;
 
     record Case(String name, String policy, String namespace, boolean hostNetwork, Map<String, String> labels,
-            Map<String, String> annotations, List<LabelSelector> never, List<LabelSelector> always, Reason expected,
+            Map<String, String> annotations, List<LabelSelector> never, List<LabelSelector> always, Outcome expected,
             boolean warns) {
 
         Case warning() {
@@ -53,7 +53,7 @@ class InjectionPolicyTest {
     }
 
     static Case row(String name, String policy, Map<String, String> labels, Map<String, String> annotations,
-            Reason expected) {
+            Outcome expected) {
         return new Case(name, policy, "demo", false, labels, annotations, List.of(), List.of(), expected, false);
     }
 
@@ -71,12 +71,12 @@ class InjectionPolicyTest {
         List<Case> rows = new ArrayList<>();
         // policy x explicit choice, for every class of value
         for (String policy : List.of("enabled", "disabled")) {
-            Reason byDefault = policy.equals("enabled") ? Reason.POLICY_ENABLED : Reason.POLICY_DISABLED;
+            Outcome byDefault = policy.equals("enabled") ? Outcome.POLICY_ENABLED : Outcome.POLICY_DISABLED;
             rows.add(row(policy + ", no override", policy, none, none, byDefault));
-            rows.add(row(policy + ", annotation true", policy, none, Map.of(KEY, "true"), Reason.EXPLICITLY_ENABLED));
-            rows.add(row(policy + ", annotation false", policy, none, Map.of(KEY, "false"), Reason.EXPLICITLY_DISABLED));
-            rows.add(row(policy + ", label true", policy, Map.of(KEY, "true"), none, Reason.EXPLICITLY_ENABLED));
-            rows.add(row(policy + ", label false", policy, Map.of(KEY, "false"), none, Reason.EXPLICITLY_DISABLED));
+            rows.add(row(policy + ", annotation true", policy, none, Map.of(KEY, "true"), Outcome.EXPLICITLY_ENABLED));
+            rows.add(row(policy + ", annotation false", policy, none, Map.of(KEY, "false"), Outcome.EXPLICITLY_DISABLED));
+            rows.add(row(policy + ", label true", policy, Map.of(KEY, "true"), none, Outcome.EXPLICITLY_ENABLED));
+            rows.add(row(policy + ", label false", policy, Map.of(KEY, "false"), none, Outcome.EXPLICITLY_DISABLED));
             rows.add(row(policy + ", annotation empty", policy, none, Map.of(KEY, ""), byDefault));
             rows.add(row(policy + ", label empty", policy, Map.of(KEY, ""), none, byDefault));
             for (String garbage : List.of("yes", "TRUE", "on", "False", "1", "maybe\nnot")) {
@@ -88,75 +88,75 @@ class InjectionPolicyTest {
         }
         // label before annotation
         rows.add(row("label false beats annotation true", "enabled", Map.of(KEY, "false"), Map.of(KEY, "true"),
-                Reason.EXPLICITLY_DISABLED));
+                Outcome.EXPLICITLY_DISABLED));
         rows.add(row("label true beats annotation false", "disabled", Map.of(KEY, "true"), Map.of(KEY, "false"),
-                Reason.EXPLICITLY_ENABLED));
+                Outcome.EXPLICITLY_ENABLED));
         rows.add(row("garbage label: no explicit choice, the annotation is not consulted", "disabled",
-                Map.of(KEY, "yes"), Map.of(KEY, "true"), Reason.POLICY_DISABLED).warning());
+                Map.of(KEY, "yes"), Map.of(KEY, "true"), Outcome.POLICY_DISABLED).warning());
         // selectors
         Map<String, String> app = Map.of("app", "legacy", "tier", "db");
-        rows.add(row("never matchLabels", "enabled", app, none, Reason.NEVER_INJECT_SELECTOR)
+        rows.add(row("never matchLabels", "enabled", app, none, Outcome.NEVER_INJECT_SELECTOR)
                 .never(labels("app", "legacy")));
-        rows.add(row("never matchLabels, no match", "enabled", app, none, Reason.POLICY_ENABLED)
+        rows.add(row("never matchLabels, no match", "enabled", app, none, Outcome.POLICY_ENABLED)
                 .never(labels("app", "other")));
-        rows.add(row("always matchLabels", "disabled", app, none, Reason.ALWAYS_INJECT_SELECTOR)
+        rows.add(row("always matchLabels", "disabled", app, none, Outcome.ALWAYS_INJECT_SELECTOR)
                 .always(labels("tier", "db")));
-        rows.add(row("always In", "disabled", app, none, Reason.ALWAYS_INJECT_SELECTOR)
+        rows.add(row("always In", "disabled", app, none, Outcome.ALWAYS_INJECT_SELECTOR)
                 .always(expr("tier", "In", "db", "cache")));
-        rows.add(row("always In, no match", "disabled", app, none, Reason.POLICY_DISABLED)
+        rows.add(row("always In, no match", "disabled", app, none, Outcome.POLICY_DISABLED)
                 .always(expr("tier", "In", "web")));
-        rows.add(row("never NotIn", "enabled", app, none, Reason.NEVER_INJECT_SELECTOR)
+        rows.add(row("never NotIn", "enabled", app, none, Outcome.NEVER_INJECT_SELECTOR)
                 .never(expr("tier", "NotIn", "web")));
-        rows.add(row("never NotIn on an absent label", "enabled", app, none, Reason.NEVER_INJECT_SELECTOR)
+        rows.add(row("never NotIn on an absent label", "enabled", app, none, Outcome.NEVER_INJECT_SELECTOR)
                 .never(expr("zone", "NotIn", "a")));
-        rows.add(row("never NotIn, no match", "enabled", app, none, Reason.POLICY_ENABLED)
+        rows.add(row("never NotIn, no match", "enabled", app, none, Outcome.POLICY_ENABLED)
                 .never(expr("tier", "NotIn", "db")));
-        rows.add(row("always Exists", "disabled", app, none, Reason.ALWAYS_INJECT_SELECTOR)
+        rows.add(row("always Exists", "disabled", app, none, Outcome.ALWAYS_INJECT_SELECTOR)
                 .always(expr("tier", "Exists")));
-        rows.add(row("always Exists, no match", "disabled", app, none, Reason.POLICY_DISABLED)
+        rows.add(row("always Exists, no match", "disabled", app, none, Outcome.POLICY_DISABLED)
                 .always(expr("zone", "Exists")));
-        rows.add(row("never DoesNotExist", "enabled", app, none, Reason.NEVER_INJECT_SELECTOR)
+        rows.add(row("never DoesNotExist", "enabled", app, none, Outcome.NEVER_INJECT_SELECTOR)
                 .never(expr("zone", "DoesNotExist")));
-        rows.add(row("never DoesNotExist, no match", "enabled", app, none, Reason.POLICY_ENABLED)
+        rows.add(row("never DoesNotExist, no match", "enabled", app, none, Outcome.POLICY_ENABLED)
                 .never(expr("tier", "DoesNotExist")));
-        rows.add(row("matchLabels and expressions must all hold", "disabled", app, none, Reason.POLICY_DISABLED)
+        rows.add(row("matchLabels and expressions must all hold", "disabled", app, none, Outcome.POLICY_DISABLED)
                 .always(new LabelSelectorBuilder(labels("app", "legacy")).addNewMatchExpression().withKey("tier")
                         .withOperator("In").withValues("web").endMatchExpression().build()));
-        rows.add(row("never wins over always", "enabled", app, none, Reason.NEVER_INJECT_SELECTOR)
+        rows.add(row("never wins over always", "enabled", app, none, Outcome.NEVER_INJECT_SELECTOR)
                 .never(labels("app", "legacy")).always(labels("tier", "db")));
-        rows.add(row("first matching never selector", "enabled", app, none, Reason.NEVER_INJECT_SELECTOR)
+        rows.add(row("first matching never selector", "enabled", app, none, Outcome.NEVER_INJECT_SELECTOR)
                 .never(labels("app", "other"), expr("tier", "Exists")));
-        rows.add(row("empty selector matches nothing", "disabled", app, none, Reason.POLICY_DISABLED)
+        rows.add(row("empty selector matches nothing", "disabled", app, none, Outcome.POLICY_DISABLED)
                 .always(new LabelSelector()));
-        rows.add(row("invalid selector (unknown operator) is ignored", "disabled", app, none, Reason.POLICY_DISABLED)
+        rows.add(row("invalid selector (unknown operator) is ignored", "disabled", app, none, Outcome.POLICY_DISABLED)
                 .always(expr("tier", "Like", "d*")));
-        rows.add(row("invalid selector (In without values) is ignored", "enabled", app, none, Reason.POLICY_ENABLED)
+        rows.add(row("invalid selector (In without values) is ignored", "enabled", app, none, Outcome.POLICY_ENABLED)
                 .never(expr("tier", "In")));
-        rows.add(row("invalid selector (Exists with values) is ignored", "enabled", app, none, Reason.POLICY_ENABLED)
+        rows.add(row("invalid selector (Exists with values) is ignored", "enabled", app, none, Outcome.POLICY_ENABLED)
                 .never(expr("tier", "Exists", "db")));
         // selectors vs explicit choice
         rows.add(row("explicit true beats never selector", "enabled", Map.of("app", "legacy", KEY, "true"), none,
-                Reason.EXPLICITLY_ENABLED).never(labels("app", "legacy")));
+                Outcome.EXPLICITLY_ENABLED).never(labels("app", "legacy")));
         rows.add(row("explicit false beats always selector", "enabled", app, Map.of(KEY, "false"),
-                Reason.EXPLICITLY_DISABLED).always(labels("app", "legacy")));
+                Outcome.EXPLICITLY_DISABLED).always(labels("app", "legacy")));
         // host network and namespaces come first
-        rows.add(row("hostNetwork beats explicit true", "enabled", none, Map.of(KEY, "true"), Reason.HOST_NETWORK)
+        rows.add(row("hostNetwork beats explicit true", "enabled", none, Map.of(KEY, "true"), Outcome.HOST_NETWORK)
                 .onHostNetwork());
         for (String ns : List.of("kube-system", "kube-public", "kube-node-lease", "local-path-storage")) {
-            rows.add(row("ignored namespace " + ns, "enabled", none, Map.of(KEY, "true"), Reason.IGNORED_NAMESPACE)
+            rows.add(row("ignored namespace " + ns, "enabled", none, Map.of(KEY, "true"), Outcome.IGNORED_NAMESPACE)
                     .inNamespace(ns));
         }
-        rows.add(row("a namespace not ignored", "enabled", none, none, Reason.POLICY_ENABLED).inNamespace("default"));
+        rows.add(row("a namespace not ignored", "enabled", none, none, Outcome.POLICY_ENABLED).inNamespace("default"));
         // already injected pods go through the same rules (they are re-injected, not refused)
         rows.add(row("already injected", "enabled", none, Map.of("sidecar.istio.io/status", "{}"),
-                Reason.POLICY_ENABLED));
+                Outcome.POLICY_ENABLED));
         // a label that is present decides, even empty: then there is no explicit choice and the annotation is not read
         rows.add(row("empty label hides the annotation", "enabled", Map.of(KEY, ""), Map.of(KEY, "false"),
-                Reason.POLICY_ENABLED));
+                Outcome.POLICY_ENABLED));
         // invalid policy disables injection, even for an explicit true
-        rows.add(row("invalid policy", "sometimes", none, none, Reason.INVALID_POLICY));
+        rows.add(row("invalid policy", "sometimes", none, none, Outcome.INVALID_POLICY));
         rows.add(row("invalid policy with explicit true", "sometimes", none, Map.of(KEY, "true"),
-                Reason.INVALID_POLICY));
+                Outcome.INVALID_POLICY));
         return rows.stream().map(c -> Arguments.of(c.name(), c));
     }
 
@@ -171,7 +171,7 @@ class InjectionPolicyTest {
 
         Decision decision = InjectionPolicy.of(config).decide(pod, c.namespace());
 
-        assertEquals(c.expected(), decision.reason(), decision.summary());
+        assertEquals(c.expected(), decision.outcome(), decision.summary());
         assertEquals(c.expected().inject(), decision.inject());
         assertEquals(c.warns(), !decision.warnings().isEmpty(), "warnings: " + decision.warnings());
         if (c.warns()) {
