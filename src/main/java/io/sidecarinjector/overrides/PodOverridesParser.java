@@ -88,8 +88,9 @@ public final class PodOverridesParser {
             MeshSchema.checkProxyConfig(tree);
             return Optional.of(MeshSchema.normalized(tree.tree(), "ProxyConfig"));
         } catch (InvalidConfigException e) {
-            String why = e.getMessage().startsWith(VALUE + ":") ? "line " + e.getMessage().substring(VALUE.length() + 1)
-                    : e.getMessage().replaceFirst("^" + VALUE + ": ", "");
+            // "value:3: unknown key ..." reads "line 3: unknown key ..."; "value: ..." reads "..."
+            String why = e.getMessage().replaceFirst("^" + VALUE + ":(\\d+): ", "line $1: ")
+                    .replaceFirst("^" + VALUE + ": ", "");
             throw r.invalid(Annotations.PROXY_CONFIG, text, Messages.oneLine(why));
         }
     }

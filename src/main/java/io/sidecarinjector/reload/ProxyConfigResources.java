@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
@@ -18,13 +19,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.StartupEvent;
 import io.sidecarinjector.config.ServiceSettings;
 import io.sidecarinjector.inject.ProxyConfigSource;
 import io.sidecarinjector.support.Mappers;
 
 /**
- * Istio's ProxyConfig resources of the cluster, listed in the background (at most every
- * {@code injector.proxy-config-resources.refresh}, and only while pods are injected) and turned into ProxyConfig
+ * Istio's ProxyConfig resources of the cluster, listed in the background (from the start, then at most every
+ * {@code injector.proxy-config-resources.refresh}, while pods are injected) and turned into ProxyConfig
  * fields as Istio turns them: {@code concurrency}, {@code environmentVariables} (the proxy's proxyMetadata) and
  * {@code image}. Without the CRD, or without permission to list it, there are none, and the mesh's
  * {@code defaultConfig} and the pods' annotations decide alone.
@@ -50,6 +52,16 @@ public class ProxyConfigResources implements ProxyConfigSource {
     private final AtomicBoolean listing = new AtomicBoolean(false);
     private final AtomicBoolean reported = new AtomicBoolean(false);
     private final CountDownLatch first = new CountDownLatch(1);
+    private final AtomicBoolean waited = new AtomicBoolean(false);
+    /** The kubelet sets this in every container: the service runs in a cluster (read when the bean is made). */
+    private final boolean inCluster = System.getenv("KUBERNETES_SERVICE_HOST") != null;
+
+    /** In a cluster the first listing starts with the service, in the background, so the first pods find it done. */
+    void onStart(@Observes StartupEvent event) {
+        if (settings.proxyConfigResourcesEnabled() && inCluster) {
+            refreshIfStale();
+        }
+    }
 
     @Override
     public List<JsonNode> overlays(String namespace, Map<String, String> labels, String rootNamespace) {
@@ -57,6 +69,7 @@ public class ProxyConfigResources implements ProxyConfigSource {
             return List.of();
         }
         refreshIfStale();
+        awaitFirstListingOnce();
         return select(resources, namespace, labels, rootNamespace);
     }
 
@@ -68,9 +81,18 @@ public class ProxyConfigResources implements ProxyConfigSource {
             thread.setDaemon(true);
             thread.start();
         }
+    }
+
+    /**
+     * In a cluster, the first injection waits a little for the first listing, so that a pod created right after a
+     * start (a scale from zero) does not go without its ProxyConfig resources; no later request ever waits.
+     */
+    private void awaitFirstListingOnce() {
+        if (first.getCount() == 0 || !inCluster || !waited.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            // the first injection waits briefly for the first listing, so that it does not go without
-            first.await(2, TimeUnit.SECONDS);
+            first.await(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

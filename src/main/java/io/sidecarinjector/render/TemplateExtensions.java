@@ -17,9 +17,4 @@ public final class TemplateExtensions {
     static String quoted(String value) {
         return Mappers.yamlSafeJson(value == null ? "" : value);
     }
-
-    /** A list of strings as a comma-separated, quoted scalar. */
-    static String joinedQuoted(java.util.List<String> values) {
-        return quoted(String.join(",", values));
-    }
 }

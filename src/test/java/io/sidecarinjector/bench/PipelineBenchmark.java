@@ -3,7 +3,6 @@ package io.sidecarinjector.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -64,9 +63,6 @@ public class PipelineBenchmark {
                 .addValueResolver(ValueResolver.builder()
                         .appliesTo(c -> c.getName().equals("quoted") && c.getBase() instanceof String)
                         .resolveSync(c -> Mappers.yamlSafeJson(c.getBase())).build())
-                .addValueResolver(ValueResolver.builder()
-                        .appliesTo(c -> c.getName().equals("joinedQuoted") && c.getBase() instanceof List)
-                        .resolveSync(c -> Mappers.yamlSafeJson(String.join(",", (List<String>) c.getBase()))).build())
                 .build();
         // the built-in sidecar template, given as a Qute template of the configuration: outside the framework the
         // build-time checked templates are not there

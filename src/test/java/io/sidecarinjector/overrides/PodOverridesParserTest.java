@@ -83,6 +83,31 @@ class PodOverridesParserTest {
     }
 
     @Test
+    void aProxyConfigKeyThatIsNoFieldIsNamedWithItsLine() {
+        PodRejectedException e = assertThrows(PodRejectedException.class, () -> PodOverridesParser.parse(
+                Map.of(Annotations.PROXY_CONFIG, "concurrency: 2\nconcurency: 3\n")));
+        assertTrue(e.getMessage().endsWith("is invalid: line 2: unknown key 'concurency': ProxyConfig has no field of"
+                + " that name"), e.getMessage());
+        PodRejectedException scalar = assertThrows(PodRejectedException.class,
+                () -> PodOverridesParser.parse(Map.of(Annotations.PROXY_CONFIG, "false")));
+        assertTrue(scalar.getMessage().endsWith("is invalid: key '(top level)': expected a mapping (ProxyConfig), got"
+                + " boolean"), scalar.getMessage());
+    }
+
+    @Test
+    void everyProxyConfigFieldIsAccepted() {
+        PodOverrides o = PodOverridesParser.parse(Map.of(Annotations.PROXY_CONFIG, """
+                tracing: {sampling: 10}
+                proxyStatsMatcher: {inclusionPrefixes: [cluster]}
+                gatewayTopology: {numTrustedProxies: 1}
+                proxy_metadata: {A: b}
+                """));
+        assertEquals(List.of(), o.warnings());
+        assertEquals("b", o.proxyConfig().orElseThrow().path("proxyMetadata").path("A").asText(),
+                "proto names are read as JSON names");
+    }
+
+    @Test
     void aValueOverTheLengthLimitIsRejected() {
         assertThrows(PodRejectedException.class,
                 () -> PodOverridesParser.parse(Map.of(Annotations.LOG_LEVEL, "d".repeat(70_000))));
