@@ -78,7 +78,7 @@ def review(pod, uid="bench"):
 
 def typical_pod(seq=None):
     import yaml
-    pod = yaml.safe_load((GOLDEN / "several-containers-with-ports.yaml").read_text())
+    pod = yaml.safe_load((GOLDEN / "several-containers-with-ports.in.yaml").read_text())
     if seq:
         pod["metadata"].setdefault("labels", {})["bench-seq"] = seq
     return pod

@@ -2,9 +2,12 @@ package io.sidecarinjector.inject;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,13 +79,18 @@ public final class Injector {
         ProxyConfig proxyConfig = EffectiveProxyConfig.of(config.documents().mesh(), config.proxyConfigs()
                 .overlays(namespace, labels, config.documents().mesh().rootNamespace()), overrides);
         WorkloadRef ref = workload != null ? workload : WorkloadRef.of(read, namespace);
+        List<InjectionTemplate> templates = templatesFor(annotations, config);
+        Set<String> names = new HashSet<>();
+        templates.forEach(t -> names.add(t.name()));
         SidecarValues values = SidecarValuesFactory.of(new TemplateInput(read, namespace, ref, config.documents(),
-                proxyConfig, config.revision(), config.nativeSidecars(), config.switches().compliancePolicy()));
-        List<ObjectNode> fragments = config.fragments().render(templatesFor(annotations, config), values);
+                proxyConfig, config.revision(), config.nativeSidecars(), config.switches().compliancePolicy(),
+                Set.copyOf(names)));
+        List<ObjectNode> fragments = config.fragments().render(templates, values);
 
         ObjectNode templatePod = Mappers.JSON.createObjectNode();
         fragments.forEach(f -> PodMerger.overlay(templatePod, f));
-        ObjectNode merged = Mappers.JSON.valueToTree(base);
+        // a pod's tree costs more to make than to copy: a first injection starts from the submitted pod's tree
+        ObjectNode merged = base == pod ? submitted.deepCopy() : Mappers.JSON.valueToTree(base);
         if (values.proxy().nativeSidecar() && contains(templatePod, "initContainers", PROXY)
                 && contains(merged, "containers", PROXY)) {
             move(merged, PROXY);
@@ -127,14 +135,14 @@ public final class Injector {
     }
 
     /** A boolean as Go's strconv.ParseBool reads it, empty when it is not one. */
-    static java.util.Optional<Boolean> parseBool(String value) {
+    static Optional<Boolean> parseBool(String value) {
         if (value == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return switch (value) {
-            case "1", "t", "T", "true", "TRUE", "True" -> java.util.Optional.of(true);
-            case "0", "f", "F", "false", "FALSE", "False" -> java.util.Optional.of(false);
-            default -> java.util.Optional.empty();
+            case "1", "t", "T", "true", "TRUE", "True" -> Optional.of(true);
+            case "0", "f", "F", "false", "FALSE", "False" -> Optional.of(false);
+            default -> Optional.empty();
         };
     }
 

@@ -134,7 +134,15 @@ final class PrometheusMerge {
 
     /** An annotation key as a Prometheus label name: every character other than a letter, digit or _ becomes _. */
     static String sanitize(String key) {
-        return key.replaceAll("[^a-zA-Z0-9_]", "_");
+        char[] chars = key.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            char c = chars[i];
+            boolean kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+            if (!kept) {
+                chars[i] = '_';
+            }
+        }
+        return new String(chars);
     }
 
     private static String json(Object value) {

@@ -17,6 +17,8 @@ public final class Values {
 
     private final ObjectNode tree;
     private final java.util.function.Consumer<String> observer;
+    /** Lookups by path, kept: the values never change, and every injection reads the same few dozen paths. */
+    private final java.util.Map<String, JsonNode> lookups = new java.util.concurrent.ConcurrentHashMap<>();
 
     Values(ObjectNode tree) {
         this(tree, path -> {
@@ -36,6 +38,10 @@ public final class Values {
     /** The node at a dotted path ({@code global.proxy.image}), or a missing node. */
     public JsonNode node(String path) {
         observer.accept(path);
+        return lookups.computeIfAbsent(path, this::lookUp);
+    }
+
+    private JsonNode lookUp(String path) {
         JsonNode node = tree;
         for (String part : path.split("\\.")) {
             node = node.path(part);

@@ -103,8 +103,13 @@ public final class SidecarValuesFactory {
                 json(proxyArgs(r, values, "router")),
                 lifecycle(values, hold, nativeSidecar, statusPort),
                 json(ProxyEnv.of(ProxyEnv.Kind.SIDECAR, in, workloadName, labels, annotations, containers, apps)),
-                json(ProxyEnv.of(ProxyEnv.Kind.GATEWAY, in, workloadName, labels, annotations, containers, apps)),
-                json(ProxyEnv.of(ProxyEnv.Kind.GRPC_AGENT, in, workloadName, labels, annotations, containers, apps)),
+                in.renders("gateway")
+                        ? json(ProxyEnv.of(ProxyEnv.Kind.GATEWAY, in, workloadName, labels, annotations, containers, apps))
+                        : "[]",
+                in.renders("grpc-agent")
+                        ? json(ProxyEnv.of(ProxyEnv.Kind.GRPC_AGENT, in, workloadName, labels, annotations, containers,
+                                apps))
+                        : "[]",
                 json(env(metadataEnv)),
                 pc.envJson(),
                 !"0".equals(statusPort),
@@ -153,10 +158,9 @@ public final class SidecarValuesFactory {
         while (canonicalName.endsWith("-")) {
             canonicalName = canonicalName.substring(0, canonicalName.length() - 1);
         }
-        ObjectNode gatewayContext = values.node("gateways.securityContext").isObject()
-                && !values.node("gateways.securityContext").isEmpty()
-                        ? (ObjectNode) values.node("gateways.securityContext")
-                        : sysctlUnprivilegedPorts();
+        String gatewayContext = !in.renders("gateway") ? "{}"
+                : values.node("gateways.securityContext").isObject() && !values.node("gateways.securityContext").isEmpty()
+                        ? json(values.node("gateways.securityContext")) : json(sysctlUnprivilegedPorts());
         List<String> all = new ArrayList<>();
         if (in.pod().getSpec() != null && in.pod().getSpec().getContainers() != null) {
             in.pod().getSpec().getContainers().forEach(c -> all.add(c.getName()));
@@ -171,7 +175,7 @@ public final class SidecarValuesFactory {
                         labels.get("version"), "latest"),
                 annotationsJson.get(0), annotationsJson.get(1), annotationsJson.get(2),
                 apps, all, in.workload().name(), in.workload().owner(), values.text("global.istioNamespace"),
-                json(gatewayContext));
+                gatewayContext);
     }
 
     private static ObjectNode sysctlUnprivilegedPorts() {

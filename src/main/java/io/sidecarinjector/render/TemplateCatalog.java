@@ -35,6 +35,9 @@ public final class TemplateCatalog {
             "grpc-simple", BuiltinTemplates::grpcSimple,
             "grpc-agent", BuiltinTemplates::grpcAgent);
 
+    /** The names of the built-in templates. */
+    static final Set<String> BUILT_IN_NAMES = BUILT_IN.keySet();
+
     /** Istio's stock templates that render Deployments for istiod's gateway controller, never pods. */
     static final Set<String> DEPLOYMENT_TEMPLATES = Set.of("waypoint", "kube-gateway", "agentgateway");
 
