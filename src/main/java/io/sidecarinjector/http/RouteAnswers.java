@@ -70,12 +70,13 @@ public class RouteAnswers {
             response.putHeader(HttpHeaders.CONNECTION, "close");
             response.endHandler(v -> context.request().connection().close());
             answer(response, status, "request body is over the limit of " + maxBodySize.asLongValue() + " bytes");
-        } else if (status >= 400 && status < 500) {
+        } else if (status >= 400 && (failure == null || failure instanceof HttpException)) {
+            // a status without a cause: a refusal of the framework's, which the status says
             answer(response, status, status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + ": "
                     + context.request().method() + " " + context.request().path());
         } else {
             LOG.errorf(failure, "%s %s failed", context.request().method(), context.request().path());
-            answer(response, status >= 500 ? status : 500, "internal error of the sidecar injector while answering "
+            answer(response, 500, "internal error of the sidecar injector while answering "
                     + context.request().method() + " " + context.request().path() + "; its log has the details");
         }
     }
