@@ -33,6 +33,10 @@ public class Main implements QuarkusApplication {
             System.setProperty("quarkus.log.console.stderr", "true");
             System.setProperty("quarkus.log.level", "WARN");
         }
+        if (args.length > 0 || ClassDataTraining.requested()) {
+            // the shutdown delay lets endpoints drop a serving pod; a command or the training run serves no one
+            System.setProperty("quarkus.shutdown.delay", "0s");
+        }
         ImageWarmUp.besideJvmStart();
         Quarkus.run(Main.class, args);
     }

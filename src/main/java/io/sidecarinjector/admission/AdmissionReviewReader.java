@@ -192,14 +192,16 @@ public final class AdmissionReviewReader {
             throw new InvalidAdmissionReviewException("request.object is a " + describe(effectiveKind == null ? null
                     : Mappers.JSON.getNodeFactory().textNode(effectiveKind)) + ", not a Pod");
         }
-        String namespace = text(f.namespace);
+        String namespace = optionalString(f.namespace, "request.namespace");
+        String podNamespace = optionalString(f.podNamespace, "request.object.metadata.namespace");
         if (namespace == null) {
-            namespace = scalar(f.podNamespace);
+            namespace = podNamespace;
         }
-        String operation = text(f.operation);
-        String podName = scalar(f.podName);
+        String operation = optionalString(f.operation, "request.operation");
+        String podName = optionalString(f.podName, "request.object.metadata.name");
+        String generateName = optionalString(f.podGenerateName, "request.object.metadata.generateName");
         if (podName == null) {
-            podName = scalar(f.podGenerateName);
+            podName = generateName;
         }
         return new ReviewEnvelope(apiVersion, uid, namespace == null ? "" : namespace,
                 operation == null ? "CREATE" : operation, podName == null ? "" : podName, body, f.objectStart,
@@ -221,9 +223,29 @@ public final class AdmissionReviewReader {
         return value != null && value.isTextual() ? value.asText() : null;
     }
 
-    /** A scalar as the model reads it into a string field (a number becomes its digits). */
-    private static String scalar(JsonNode value) {
-        return value != null && value.isValueNode() && !value.isNull() ? value.asText() : null;
+    /**
+     * A field that the answer depends on and that may be absent or null: any other value than a string is refused
+     * with its path, as the Kubernetes schema refuses it (rather than read as absent, or a number as its digits).
+     */
+    private static String optionalString(JsonNode value, String path) throws InvalidAdmissionReviewException {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new InvalidAdmissionReviewException(path + ": expected a string, got " + article(value)
+                    + (value.isValueNode() ? " (" + Messages.shown(value.toString()) + ")" : ""));
+        }
+        return value.asText();
+    }
+
+    private static String article(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case OBJECT -> "an object";
+            case ARRAY -> "a list";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            default -> "a " + value.getNodeType().name().toLowerCase();
+        };
     }
 
     private static String describe(JsonNode value) {

@@ -26,14 +26,19 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * {@code POST /inject}: the mutating admission webhook. Body: an AdmissionReview (admission.k8s.io/v1 or
  * v1beta1) for a pod; answer: an AdmissionReview of the same version with a JSON Patch when the pod is injected.
- * A body that is not such a review gets 400 with a one-line message; a wrong content type 415; a body over
- * {@code quarkus.http.limits.max-body-size} 413; with {@code injector.tls.required}, a request over plain HTTP 403.
+ * A body that is not such a review, or whose pod does not fit the Pod schema, gets 400 with a one-line message;
+ * a wrong content type 415, another method than POST 405, a body over {@code quarkus.http.limits.max-body-size} 413,
+ * each with a one-line message too (package {@code http}); with {@code injector.tls.required}, a request over plain
+ * HTTP 403.
  * A pod not seen before, while {@code injector.max-pending-injections} others are in injection, is refused with
  * code 429 in a well-formed review (HTTP 429 when its body is too large to be read on the event loop).
  */
-@Path("/inject")
+@Path(InjectResource.PATH)
 @Singleton
 public class InjectResource {
+
+    /** Where the API server sends its AdmissionReviews. */
+    public static final String PATH = "/inject";
 
     @Inject
     AdmissionHandler handler;

@@ -1,13 +1,8 @@
 package io.sidecarinjector.admission;
 
-import java.io.IOException;
 import java.util.Arrays;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectReader;
-
 import io.fabric8.kubernetes.api.model.Pod;
-import io.sidecarinjector.support.Mappers;
 
 /**
  * An AdmissionReview for a pod whose JSON has been checked in full, with the pod still as the bytes it came in.
@@ -25,25 +20,18 @@ import io.sidecarinjector.support.Mappers;
 public record ReviewEnvelope(String apiVersion, String uid, String namespace, String operation, String podName,
         byte[] body, int objectOffset, int objectLength) {
 
-    private static final ObjectReader POD_READER = Mappers.JSON.readerFor(Pod.class);
-
     /** The pod's JSON, as sent. */
     public byte[] objectBytes() {
         return Arrays.copyOfRange(body, objectOffset, objectOffset + objectLength);
     }
 
-    /** @throws InvalidAdmissionReviewException when {@code request.object} is valid JSON but not a valid Pod */
+    /**
+     * Reads the pod into the model, as the Kubernetes schema types it (see {@link PodReader}).
+     *
+     * @throws InvalidAdmissionReviewException when {@code request.object} is valid JSON but not a valid Pod
+     */
     public PodAdmissionRequest bind() throws InvalidAdmissionReviewException {
-        Pod pod;
-        try {
-            pod = POD_READER.readValue(body, objectOffset, objectLength);
-        } catch (JsonProcessingException e) {
-            throw new InvalidAdmissionReviewException("request.object is not a valid Pod: "
-                    + AdmissionReviewReader.oneLine(e.getOriginalMessage()), e);
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidAdmissionReviewException("request.object is not a valid Pod: "
-                    + AdmissionReviewReader.oneLine(e.getMessage()), e);
-        }
+        Pod pod = PodReader.read(body, objectOffset, objectLength);
         return new PodAdmissionRequest(apiVersion, uid, namespace, operation, pod);
     }
 }

@@ -1,13 +1,17 @@
 package io.sidecarinjector.admission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -63,5 +67,65 @@ class AdmissionReviewReaderTest {
         InvalidAdmissionReviewException e = assertThrows(InvalidAdmissionReviewException.class,
                 () -> AdmissionReviewReader.scan(two));
         assertTrue(e.getMessage().contains("after the AdmissionReview"), e.getMessage());
+    }
+
+    static Stream<Arguments> schemaInvalidPods() {
+        return Stream.of(
+                Arguments.of("\"metadata\": {\"annotations\": {\"x\": 5}}",
+                        "request.object.metadata.annotations[\"x\"]: expected a string, got a number (5)"),
+                Arguments.of("\"metadata\": {\"annotations\": {\"sidecar.istio.io/inject\": {\"a\": 1}}}",
+                        "request.object.metadata.annotations[\"sidecar.istio.io/inject\"]: expected a string, got an object"),
+                Arguments.of("\"metadata\": {\"labels\": {\"app\": true}}",
+                        "request.object.metadata.labels[\"app\"]: expected a string, got a boolean (true)"),
+                Arguments.of("\"spec\": {\"hostNetwork\": \"true\", \"containers\": []}",
+                        "request.object.spec.hostNetwork: expected a boolean, got a string (\"true\")"),
+                Arguments.of("\"spec\": {\"containers\": \"app\"}",
+                        "request.object.spec.containers: expected a list, got a string (\"app\")"),
+                Arguments.of("\"spec\": {\"containers\": [{\"name\": \"a\", \"image\": 7}]}",
+                        "request.object.spec.containers[0].image: expected a string, got a number (7)"),
+                Arguments.of("\"spec\": {\"containers\": [{\"name\": \"a\", \"ports\": [{\"containerPort\": \"80\"}]}]}",
+                        "request.object.spec.containers[0].ports[0].containerPort: expected an integer, got a string (\"80\")"),
+                Arguments.of("\"spec\": {\"containers\": [{\"name\": \"a\", \"ports\": [{\"containerPort\": 80.5}]}]}",
+                        "request.object.spec.containers[0].ports[0].containerPort: expected an integer, got a number (80.5)"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("schemaInvalidPods")
+    void aValueOfTheWrongTypeIsRefusedWithItsPath(String podFields, String message) {
+        byte[] body = review("\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", " + podFields + "}");
+        InvalidAdmissionReviewException e = assertThrows(InvalidAdmissionReviewException.class,
+                () -> AdmissionReviewReader.read(body));
+        assertEquals(message, e.getMessage());
+        assertNotNull(e.getCause(), "the reader's error is kept as the cause");
+    }
+
+    @Test
+    void aPodNameOfTheWrongTypeIsRefusedWithItsPath() {
+        InvalidAdmissionReviewException e = assertThrows(InvalidAdmissionReviewException.class,
+                () -> AdmissionReviewReader.scan(review("\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", "
+                        + "\"metadata\": {\"name\": 5}}")));
+        assertEquals("request.object.metadata.name: expected a string, got a number (5)", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "\"namespace\": 5", "\"operation\": [\"CREATE\"]" })
+    void aRequestFieldOfTheWrongTypeIsRefusedWithItsPath(String requestField) {
+        byte[] body = review("\"uid\": \"u\", \"object\": " + POD + ", " + requestField);
+        InvalidAdmissionReviewException e = assertThrows(InvalidAdmissionReviewException.class,
+                () -> AdmissionReviewReader.scan(body));
+        String field = requestField.substring(1, requestField.indexOf('"', 1));
+        assertTrue(e.getMessage().startsWith("request." + field + ": expected a string, got "), e.getMessage());
+    }
+
+    @Test
+    void valuesOfTheRightTypeStillBind() throws Exception {
+        Pod pod = AdmissionReviewReader.read(review("\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", \"metadata\": "
+                + "{\"annotations\": {\"a\": \"5\"}, \"labels\": null}, \"spec\": {\"hostNetwork\": false, "
+                + "\"containers\": [{\"name\": \"a\", \"ports\": [{\"containerPort\": 80}], \"resources\": "
+                + "{\"limits\": {\"cpu\": 1, \"memory\": \"1Gi\"}}, \"readinessProbe\": {\"httpGet\": {\"port\": \"http\"}}}]}}"))
+                .pod();
+        assertEquals("5", pod.getMetadata().getAnnotations().get("a"));
+        assertEquals(80, pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort());
+        assertEquals("1", pod.getSpec().getContainers().get(0).getResources().getLimits().get("cpu").toString());
     }
 }

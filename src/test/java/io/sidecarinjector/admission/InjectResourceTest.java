@@ -10,10 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,17 +30,18 @@ import io.restassured.RestAssured;
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.testing.GoldenFiles;
+import io.sidecarinjector.testing.RawHttp;
 import io.sidecarinjector.testing.Reviews;
 
 /** {@code POST /inject} over HTTP. {@link InjectResourceIT} runs the same against the packaged artifact. */
 @QuarkusTest
-class InjectResourceTest {
+public class InjectResourceTest {
 
     static List<String> goldenCases() {
         return GoldenFiles.cases();
     }
 
-    static JsonNode post(Object body) {
+    public static JsonNode post(Object body) {
         String answer = given().contentType("application/json").body(body.toString())
                 .when().post("/inject")
                 .then().statusCode(200).contentType("application/json").extract().asString();
@@ -240,7 +237,8 @@ class InjectResourceTest {
                 Arguments.of("unknown apiVersion", unknownVersion.toString(), "admission.k8s.io/v2"),
                 Arguments.of("no uid", noUid.toString(), "request.uid"),
                 Arguments.of("duplicate key", "{\"apiVersion\":\"a\",\"apiVersion\":\"b\"}", "Duplicate field"),
-                Arguments.of("containers not a list", containersNotAList.toString(), "not a valid Pod"));
+                Arguments.of("containers not a list", containersNotAList.toString(),
+                        "request.object.spec.containers: expected a list, got a string (\"nope\")"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -257,31 +255,46 @@ class InjectResourceTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = { "text/plain", "application/xml", "application/x-www-form-urlencoded" })
-    void aWrongContentTypeIs415(String contentType) {
-        given().contentType(contentType).body(Reviews.request("u-ct", "demo", pod("ct")).toString())
-                .when().post("/inject").then().statusCode(415);
+    void aWrongContentTypeIs415WithOneLine(String contentType) {
+        String message = given().contentType(contentType).body(Reviews.request("u-ct", "demo", pod("ct")).toString())
+                .when().post("/inject").then().statusCode(415).contentType(containsString("text/plain"))
+                .extract().asString();
+        assertOneLine(message, "content type '" + contentType);
+        assertTrue(message.contains("send application/json"), message);
         assertGoodRequestServed();
     }
 
+    /** A plain answer: one line, that says what it is about, without a stack trace. */
+    public static void assertOneLine(String message, String expected) {
+        assertEquals(1, message.strip().lines().count(), "one line: " + message);
+        assertTrue(message.contains(expected), "'" + expected + "' in: " + message);
+        assertFalse(message.contains("Exception"), message);
+    }
+
     @Test
-    void aBodyOverTheLimitIs413() throws Exception {
-        byte[] big = new byte[5 * 1024 * 1024];
-        java.util.Arrays.fill(big, (byte) ' ');
+    void aBodyOverTheLimitIs413WithOneLine() throws Exception {
         // Expect: 100-continue lets the server refuse before the body is sent, as a careful client does
-        HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/inject"))
-                .header("Content-Type", "application/json").expectContinue(true)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build();
-        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(413, response.statusCode());
+        RawHttp.Answer answer = RawHttp.postExpectingContinue(RestAssured.port, "/inject", new byte[5 * 1024 * 1024]);
+        assertEquals(413, answer.status(), answer.headers());
+        assertOneLine(answer.body(), "request body of 5242880 bytes is over the limit of 4194304 bytes");
         assertGoodRequestServed();
     }
 
-    @Test
-    void getIsNotAllowed() {
-        given().when().get("/inject").then().statusCode(405);
+    @ParameterizedTest
+    @ValueSource(strings = { "GET", "PUT", "DELETE", "PATCH" })
+    void anotherMethodThanPostIs405WithOneLine(String method) {
+        var answer = given().when().request(method, "/inject").then().statusCode(405).header("Allow", "POST")
+                .extract();
+        assertOneLine(answer.asString(), "method " + method + " is not allowed on /inject: use POST");
     }
 
-    static void assertGoodRequestServed() {
+    @Test
+    void anUnknownPathIs404WithOneLine() {
+        assertOneLine(given().when().get("/no-such-path").then().statusCode(404).extract().asString(),
+                "GET /no-such-path");
+    }
+
+    public static void assertGoodRequestServed() {
         JsonNode response = post(Reviews.request("u-next", "demo", pod("next"))).get("response");
         assertEquals("u-next", response.get("uid").asText());
         assertNotNull(response.get("patch"));

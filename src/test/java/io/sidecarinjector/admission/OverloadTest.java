@@ -59,7 +59,8 @@ class OverloadTest {
         var review = Reviews.request("u-large", "demo", InjectResourceTest.pod("large"));
         ((com.fasterxml.jackson.databind.node.ObjectNode) review.get("request").get("object").get("metadata"))
                 .putObject("annotations").put("padding", padding.toString());
-        given().contentType("application/json").body(review.toString()).when().post("/inject")
-                .then().statusCode(429).header("Retry-After", "1");
+        String message = given().contentType("application/json").body(review.toString()).when().post("/inject")
+                .then().statusCode(429).header("Retry-After", "1").extract().asString();
+        InjectResourceTest.assertOneLine(message, "overloaded: retry");
     }
 }

@@ -258,6 +258,10 @@ class ManifestsIT {
         assertEquals("/etc/istio/mesh/mesh", env.get("INJECTOR_MESH_FILE"));
         assertEquals("/etc/istio/injector/config", env.get("INJECTOR_CONFIG_FILE"));
         assertEquals("/etc/istio/injector/values", env.get("INJECTOR_VALUES_FILE"));
+        // HTTPS: the tls profile makes these files the key store (an environment variable alone cannot name it)
+        assertEquals("prod,tls", env.get("QUARKUS_PROFILE"));
+        assertEquals("/var/run/sidecar-injector/tls/tls.crt", env.get("INJECTOR_TLS_CERTIFICATE_FILE"));
+        assertEquals("/var/run/sidecar-injector/tls/tls.key", env.get("INJECTOR_TLS_KEY_FILE"));
         assertTrue(resources.stream().noneMatch(r -> r instanceof ConfigMap), "no configuration of its own");
     }
 

@@ -46,7 +46,9 @@ class InvalidAtStartupTest {
                         .toString())
                 .post("/inject").then().statusCode(200)
                 .body("response.allowed", equalTo(false))
-                .body("response.status.code", equalTo(503));
+                .body("response.status.code", equalTo(503))
+                .body("response.status.message", equalTo(
+                        "sidecar injection unavailable: no valid injection configuration is loaded"));
     }
 
     @Test

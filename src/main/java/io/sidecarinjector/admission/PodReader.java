@@ -1,0 +1,168 @@
+package io.sidecarinjector.admission;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.Messages;
+
+/**
+ * Reads {@code request.object} into the Pod model with the types of the Kubernetes schema: a value of the wrong
+ * JSON type (a number where a string belongs, the string "true" where a boolean does, an object as an annotation
+ * value) is refused with the path of the field, where Jackson by default would convert it. The API server validates
+ * a pod before it asks the webhook, so such a pod never comes from it; answering it as if it were fine would hide
+ * a broken client, and a converted value is not the one that would be stored.
+ */
+final class PodReader {
+
+    private static final ObjectReader READER = strict(Mappers.JSON).readerFor(Pod.class);
+
+    private PodReader() {
+    }
+
+    /** The project's JSON mapper with every conversion between scalar types turned off. */
+    private static ObjectMapper strict(ObjectMapper base) {
+        ObjectMapper mapper = base.copy();
+        mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Float)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+
+    /** @throws InvalidAdmissionReviewException when the pod's JSON does not fit the Pod schema */
+    static Pod read(byte[] body, int offset, int length) throws InvalidAdmissionReviewException {
+        // the parser is closed only after the message is made: a closed parser no longer says where it was
+        try (JsonParser parser = READER.createParser(body, offset, length)) {
+            try {
+                return READER.readValue(parser);
+            } catch (MismatchedInputException e) {
+                throw new InvalidAdmissionReviewException(wrongType(e, parser), e);
+            }
+        } catch (JsonProcessingException e) {
+            throw new InvalidAdmissionReviewException("request.object is not a valid Pod: "
+                    + AdmissionReviewReader.oneLine(e.getOriginalMessage()) + at(e), e);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidAdmissionReviewException("request.object is not a valid Pod: "
+                    + AdmissionReviewReader.oneLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * {@code request.object.spec.containers[0].ports: expected a list, got a string ("8080")}, as far as it can be
+     * said; else the reader's own message with the path.
+     */
+    private static String wrongType(MismatchedInputException e, JsonParser parser) {
+        String expected = expected(e.getTargetType());
+        String got = got(parser.currentToken());
+        if (expected == null || got == null) {
+            return "request.object is not a valid Pod: " + AdmissionReviewReader.oneLine(e.getOriginalMessage())
+                    + at(e);
+        }
+        return path(e.getPath()) + ": expected " + expected + ", got " + got + shown(parser);
+    }
+
+    /** A scalar's text, in brackets; nothing for an object or a list. */
+    private static String shown(JsonParser parser) {
+        try {
+            JsonToken token = parser.currentToken();
+            if (token == JsonToken.VALUE_STRING) {
+                return " (\"" + Messages.shown(parser.getText()) + "\")";
+            }
+            return token.isScalarValue() ? " (" + Messages.shown(parser.getText()) + ")" : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String at(JsonProcessingException e) {
+        return e instanceof JsonMappingException m && !m.getPath().isEmpty() ? " at " + path(m.getPath()) : "";
+    }
+
+    /** The field's path from {@code request.object}: a map's keys in brackets, since keys hold dots and slashes. */
+    static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder path = new StringBuilder("request.object");
+        for (JsonMappingException.Reference reference : references) {
+            if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            } else if (reference.getFrom() instanceof Map<?, ?>) {
+                path.append("[\"").append(Messages.shown(String.valueOf(reference.getFieldName()))).append("\"]");
+            } else {
+                path.append('.').append(reference.getFieldName());
+            }
+        }
+        return path.toString();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return null;
+        }
+        if (type == String.class || type.isEnum()) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "a boolean";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        if (type == IntOrString.class) {
+            return "an integer or a string";
+        }
+        if (type == Quantity.class) {
+            return "a quantity (a string or a number)";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        return "an object";
+    }
+
+    private static String got(JsonToken token) {
+        if (token == null) {
+            return null;
+        }
+        return switch (token) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "a list";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> null;
+        };
+    }
+}
