@@ -1,13 +1,12 @@
 package io.sidecarinjector;
 
-import jakarta.inject.Inject;
-
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.sidecarinjector.admission.ImageWarmUp;
 import io.sidecarinjector.cli.RootCommand;
 import io.sidecarinjector.training.ClassDataTraining;
+import jakarta.inject.Inject;
 import picocli.CommandLine;
 import sun.misc.Signal;
 

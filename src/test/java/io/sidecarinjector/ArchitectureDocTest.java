@@ -18,7 +18,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +35,7 @@ class ArchitectureDocTest {
     /** An inline link or image: {@code [text](target)} or {@code [text](target "title")}. */
     private static final Pattern LINK =
             Pattern.compile("!?\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+
     private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.*?)\\s*#*\\s*$");
 
     @Test
@@ -47,8 +47,10 @@ class ArchitectureDocTest {
         missing.removeAll(documented);
         Set<String> gone = new TreeSet<>(documented);
         gone.removeAll(actual);
-        assertTrue(missing.isEmpty() && gone.isEmpty(), ARCHITECTURE + ", section \"## Packages\": packages not listed "
-                + missing + ", listed but not in " + SOURCES + " " + gone);
+        assertTrue(
+                missing.isEmpty() && gone.isEmpty(),
+                ARCHITECTURE + ", section \"## Packages\": packages not listed " + missing + ", listed but not in "
+                        + SOURCES + " " + gone);
     }
 
     @Test
@@ -71,8 +73,8 @@ class ArchitectureDocTest {
                 + "- not a package line\n\n## Next\n\n- `delta`: outside the section\n";
         assertEquals(Set.of("alpha", "beta.gamma"), documentedPackages(doc));
         assertThrows(AssertionError.class, () -> documentedPackages("# A\n\n## Other\n\n- `alpha`: first\n"));
-        assertThrows(AssertionError.class,
-                () -> documentedPackages("## Packages\n\n- `alpha`: first\n- `alpha`: again\n"));
+        assertThrows(
+                AssertionError.class, () -> documentedPackages("## Packages\n\n- `alpha`: first\n- `alpha`: again\n"));
         assertThrows(AssertionError.class, () -> documentedPackages("## Packages\n\n- `alpha`:  \n"));
     }
 
@@ -81,7 +83,8 @@ class ArchitectureDocTest {
         String doc = "See [a](a.md), [b](docs/b.md#some-part \"title\"), ![img](<pic.png>), [web](https://x.org/y),"
                 + " [self](#here) and `[not](code.md)`.\n\n```\n[not](fenced.md)\n```\n";
         assertEquals(List.of("a.md", "docs/b.md#some-part", "pic.png", "https://x.org/y", "#here"), links(doc));
-        assertEquals(Set.of("tls-self-managed-the-default-nothing-else-to-install", "jvm-start", "the-answer"),
+        assertEquals(
+                Set.of("tls-self-managed-the-default-nothing-else-to-install", "jvm-start", "the-answer"),
                 anchors("## TLS, self-managed (the default: nothing else to install)\n### JVM start\n"
                         + "```\n# not a heading\n```\n## The answer\n"));
     }
@@ -106,7 +109,9 @@ class ArchitectureDocTest {
         int start = lines.indexOf("## " + title);
         assertTrue(start >= 0, "no \"## " + title + "\" section");
         int end = start + 1;
-        while (end < lines.size() && !lines.get(end).startsWith("## ") && !lines.get(end).startsWith("# ")) {
+        while (end < lines.size()
+                && !lines.get(end).startsWith("## ")
+                && !lines.get(end).startsWith("# ")) {
             end++;
         }
         return lines.subList(start + 1, end);
@@ -118,7 +123,9 @@ class ArchitectureDocTest {
             return files.filter(f -> f.toString().endsWith(".java"))
                     .map(Path::getParent)
                     .filter(dir -> !dir.equals(root))
-                    .map(dir -> root.relativize(dir).toString().replace(root.getFileSystem().getSeparator(), "."))
+                    .map(dir -> root.relativize(dir)
+                            .toString()
+                            .replace(root.getFileSystem().getSeparator(), "."))
                     .collect(Collectors.toCollection(TreeSet::new));
         }
     }
@@ -193,7 +200,8 @@ class ArchitectureDocTest {
         String file = hash < 0 ? target : target.substring(0, hash);
         String anchor = hash < 0 ? null : target.substring(hash + 1);
         Path parent = page.toAbsolutePath().getParent();
-        Path resolved = file.isEmpty() ? page.toAbsolutePath() : parent.resolve(file).normalize();
+        Path resolved =
+                file.isEmpty() ? page.toAbsolutePath() : parent.resolve(file).normalize();
         if (!Files.exists(resolved)) {
             return "no such file: " + resolved;
         }

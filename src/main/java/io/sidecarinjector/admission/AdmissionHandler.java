@@ -1,19 +1,16 @@
 package io.sidecarinjector.admission;
 
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
-import org.jboss.logging.Logger;
-
 import io.sidecarinjector.config.ServiceSettings;
 import io.sidecarinjector.inject.ActiveConfig;
-import io.sidecarinjector.reload.ActiveConfigHolder;
 import io.sidecarinjector.metrics.InjectorMetrics;
 import io.sidecarinjector.policy.Outcome;
+import io.sidecarinjector.reload.ActiveConfigHolder;
 import io.sidecarinjector.render.RenderException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * The webhook's work for one request body: read, answer with the configuration in service, write. A failure of
@@ -45,15 +42,15 @@ public class AdmissionHandler {
     private static final long OVERLOAD_WARNING_INTERVAL_NANOS = 10_000_000_000L;
 
     private volatile AnswerCache answers;
-    private final AtomicLong lastOverloadWarning = new AtomicLong(System.nanoTime() - OVERLOAD_WARNING_INTERVAL_NANOS - 1);
+    private final AtomicLong lastOverloadWarning =
+            new AtomicLong(System.nanoTime() - OVERLOAD_WARNING_INTERVAL_NANOS - 1);
 
     /**
      * A request as far as the event loop takes it: the review read and its answer, when that costs no injection
      * work (the same question was answered with the configuration in service). A body over
      * {@link #QUICK_BODY_LIMIT} bytes is not read here: its envelope and key are null.
      */
-    record Lookup(byte[] body, ReviewEnvelope envelope, AnswerKey key, byte[] answer) {
-    }
+    record Lookup(byte[] body, ReviewEnvelope envelope, AnswerKey key, byte[] answer) {}
 
     /** @throws InvalidAdmissionReviewException when the body is not an AdmissionReview for a pod */
     Lookup lookUp(byte[] body) throws InvalidAdmissionReviewException {
@@ -64,7 +61,8 @@ public class AdmissionHandler {
         ReviewEnvelope envelope = scan(body, start);
         AnswerKey key = AnswerKey.of(envelope);
         Optional<ActiveConfig> snapshot = holder.current();
-        PreparedAnswer known = snapshot.isEmpty() ? null : cacheFor(snapshot.get()).get(key);
+        PreparedAnswer known =
+                snapshot.isEmpty() ? null : cacheFor(snapshot.get()).get(key);
         return new Lookup(body, envelope, key, known == null ? null : respond(envelope, known, start));
     }
 
@@ -78,9 +76,12 @@ public class AdmissionHandler {
         warnOverloaded(pending);
         byte[] answer = null;
         if (lookup.envelope() != null) {
-            AdmissionResult refused = AdmissionAnswers.rejected(lookup.envelope().uid(), 429,
+            AdmissionResult refused = AdmissionAnswers.rejected(
+                    lookup.envelope().uid(),
+                    429,
                     "sidecar injector overloaded (" + pending + " pods in injection): retry",
-                    "rejected: overloaded", Outcome.OVERLOADED);
+                    "rejected: overloaded",
+                    Outcome.OVERLOADED);
             answer = AdmissionReviewWriter.write(lookup.envelope().apiVersion(), refused);
         }
         metrics.request();
@@ -94,8 +95,10 @@ public class AdmissionHandler {
         long now = System.nanoTime();
         long last = lastOverloadWarning.get();
         if (now - last > OVERLOAD_WARNING_INTERVAL_NANOS && lastOverloadWarning.compareAndSet(last, now)) {
-            LOG.warnf("overloaded: %d pods in injection, new pods are refused with code 429 until some finish "
-                    + "(sidecar_injection_failure_total{type=\"overloaded\"} counts them)", pending);
+            LOG.warnf(
+                    "overloaded: %d pods in injection, new pods are refused with code 429 until some finish "
+                            + "(sidecar_injection_failure_total{type=\"overloaded\"} counts them)",
+                    pending);
         }
     }
 
@@ -145,9 +148,12 @@ public class AdmissionHandler {
     private PreparedAnswer answer(ReviewEnvelope envelope, AnswerKey key, Optional<ActiveConfig> snapshot)
             throws InvalidAdmissionReviewException {
         if (snapshot.isEmpty()) {
-            return PreparedAnswer.of(AdmissionAnswers.rejected(envelope.uid(), 503,
+            return PreparedAnswer.of(AdmissionAnswers.rejected(
+                    envelope.uid(),
+                    503,
                     "sidecar injection unavailable: no valid injection configuration is loaded",
-                    "rejected: no valid configuration", Outcome.CONFIG_UNAVAILABLE));
+                    "rejected: no valid configuration",
+                    Outcome.CONFIG_UNAVAILABLE));
         }
         AnswerCache cache = cacheFor(snapshot.get());
         // another replica may have been answered, or the configuration changed, since the lookup
@@ -162,9 +168,15 @@ public class AdmissionHandler {
             return answer;
         } catch (RuntimeException e) {
             // not kept: the next replica tries again
-            LOG.warnf(e, "injection failed: uid=%s namespace=%s pod=%s", envelope.uid(), envelope.namespace(),
+            LOG.warnf(
+                    e,
+                    "injection failed: uid=%s namespace=%s pod=%s",
+                    envelope.uid(),
+                    envelope.namespace(),
                     envelope.podName());
-            return PreparedAnswer.of(AdmissionAnswers.rejected(envelope.uid(), 500,
+            return PreparedAnswer.of(AdmissionAnswers.rejected(
+                    envelope.uid(),
+                    500,
                     "sidecar injection failed: " + AdmissionReviewReader.oneLine(e.getMessage()),
                     "rejected: injection failed",
                     e instanceof RenderException ? Outcome.RENDER_FAILED : Outcome.INTERNAL_ERROR));
@@ -190,11 +202,17 @@ public class AdmissionHandler {
             return; // logged with its cause where it was caught
         }
         if (!answer.allowed()) {
-            LOG.warnf("pod rejected: uid=%s namespace=%s pod=%s reason=%s", envelope.uid(), envelope.namespace(),
-                    envelope.podName(), answer.message());
+            LOG.warnf(
+                    "pod rejected: uid=%s namespace=%s pod=%s reason=%s",
+                    envelope.uid(), envelope.namespace(), envelope.podName(), answer.message());
         } else if (LOG.isDebugEnabled()) {
-            LOG.debugf("uid=%s namespace=%s pod=%s decision=%s reason=%s", envelope.uid(), envelope.namespace(),
-                    envelope.podName(), answer.decision(), answer.outcome().code());
+            LOG.debugf(
+                    "uid=%s namespace=%s pod=%s decision=%s reason=%s",
+                    envelope.uid(),
+                    envelope.namespace(),
+                    envelope.podName(),
+                    answer.decision(),
+                    answer.outcome().code());
         }
     }
 }

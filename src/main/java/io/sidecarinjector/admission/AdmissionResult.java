@@ -1,11 +1,9 @@
 package io.sidecarinjector.admission;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.sidecarinjector.policy.Outcome;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-
-import io.sidecarinjector.policy.Outcome;
 
 /**
  * The answer to one admission request, independent of the AdmissionReview version.
@@ -19,8 +17,15 @@ import io.sidecarinjector.policy.Outcome;
  * @param warnings shown to the client that created the pod
  * @param outcome how the request ended: the rule that decided, or why the pod was refused
  */
-public record AdmissionResult(String uid, boolean allowed, ArrayNode patch, int statusCode, String message,
-        Map<String, String> auditAnnotations, List<String> warnings, Outcome outcome) {
+public record AdmissionResult(
+        String uid,
+        boolean allowed,
+        ArrayNode patch,
+        int statusCode,
+        String message,
+        Map<String, String> auditAnnotations,
+        List<String> warnings,
+        Outcome outcome) {
 
     public AdmissionResult {
         auditAnnotations = Map.copyOf(auditAnnotations);

@@ -1,17 +1,15 @@
 package io.sidecarinjector.admission;
 
-import java.io.IOException;
-import java.util.Set;
-
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.support.Messages;
+import java.io.IOException;
+import java.util.Set;
 
 /**
  * Reads an AdmissionReview (v1 or v1beta1) for a pod, and says precisely what is wrong with one that is not.
@@ -25,8 +23,7 @@ public final class AdmissionReviewReader {
     public static final String V1BETA1 = "admission.k8s.io/v1beta1";
     private static final Set<String> VERSIONS = Set.of(V1, V1BETA1);
 
-    private AdmissionReviewReader() {
-    }
+    private AdmissionReviewReader() {}
 
     /** Reads the review and the pod in it. */
     public static PodAdmissionRequest read(byte[] body) throws InvalidAdmissionReviewException {
@@ -44,8 +41,8 @@ public final class AdmissionReviewReader {
         } catch (StreamConstraintsException e) {
             throw new InvalidAdmissionReviewException("body is not acceptable JSON: " + oneLine(e.getMessage()), e);
         } catch (JsonParseException e) {
-            throw new InvalidAdmissionReviewException("body is not valid JSON" + at(e) + ": "
-                    + oneLine(e.getOriginalMessage()), e);
+            throw new InvalidAdmissionReviewException(
+                    "body is not valid JSON" + at(e) + ": " + oneLine(e.getOriginalMessage()), e);
         } catch (JsonProcessingException e) {
             throw new InvalidAdmissionReviewException("body is not valid JSON: " + oneLine(e.getOriginalMessage()), e);
         } catch (IOException | RuntimeException e) {
@@ -125,13 +122,14 @@ public final class AdmissionReviewReader {
                 case "uid" -> f.uid = p.readValueAsTree();
                 case "namespace" -> f.namespace = p.readValueAsTree();
                 case "operation" -> f.operation = p.readValueAsTree();
-                case "kind" -> eachField(p, (field, v) -> {
-                    if (field.equals("kind")) {
-                        f.requestKind = p.readValueAsTree();
-                    } else {
-                        p.skipChildren();
-                    }
-                });
+                case "kind" ->
+                    eachField(p, (field, v) -> {
+                        if (field.equals("kind")) {
+                            f.requestKind = p.readValueAsTree();
+                        } else {
+                            p.skipChildren();
+                        }
+                    });
                 case "object" -> {
                     f.object = value;
                     f.objectStart = (int) p.currentTokenLocation().getByteOffset();
@@ -147,14 +145,15 @@ public final class AdmissionReviewReader {
         eachField(p, (name, value) -> {
             switch (name) {
                 case "kind" -> f.objectKind = p.readValueAsTree();
-                case "metadata" -> eachField(p, (field, v) -> {
-                    switch (field) {
-                        case "name" -> f.podName = p.readValueAsTree();
-                        case "generateName" -> f.podGenerateName = p.readValueAsTree();
-                        case "namespace" -> f.podNamespace = p.readValueAsTree();
-                        default -> p.skipChildren();
-                    }
-                });
+                case "metadata" ->
+                    eachField(p, (field, v) -> {
+                        switch (field) {
+                            case "name" -> f.podName = p.readValueAsTree();
+                            case "generateName" -> f.podGenerateName = p.readValueAsTree();
+                            case "namespace" -> f.podNamespace = p.readValueAsTree();
+                            default -> p.skipChildren();
+                        }
+                    });
                 default -> p.skipChildren();
             }
         });
@@ -165,8 +164,8 @@ public final class AdmissionReviewReader {
             throw new InvalidAdmissionReviewException("body holds no JSON value: expected an AdmissionReview");
         }
         if (f.root != JsonToken.START_OBJECT) {
-            throw new InvalidAdmissionReviewException("body is a JSON " + typeName(f.root)
-                    + ", expected an AdmissionReview object");
+            throw new InvalidAdmissionReviewException(
+                    "body is a JSON " + typeName(f.root) + ", expected an AdmissionReview object");
         }
         String apiVersion = text(f.apiVersion);
         if (apiVersion == null || !VERSIONS.contains(apiVersion)) {
@@ -189,8 +188,11 @@ public final class AdmissionReviewReader {
         String objectKind = text(f.objectKind);
         String effectiveKind = objectKind != null ? objectKind : text(f.requestKind);
         if (!"Pod".equals(effectiveKind)) {
-            throw new InvalidAdmissionReviewException("request.object is a " + describe(effectiveKind == null ? null
-                    : Mappers.JSON.getNodeFactory().textNode(effectiveKind)) + ", not a Pod");
+            throw new InvalidAdmissionReviewException("request.object is a "
+                    + describe(
+                            effectiveKind == null
+                                    ? null
+                                    : Mappers.JSON.getNodeFactory().textNode(effectiveKind)) + ", not a Pod");
         }
         String namespace = optionalString(f.namespace, "request.namespace");
         String podNamespace = optionalString(f.podNamespace, "request.object.metadata.namespace");
@@ -203,8 +205,14 @@ public final class AdmissionReviewReader {
         if (podName == null) {
             podName = generateName;
         }
-        return new ReviewEnvelope(apiVersion, uid, namespace == null ? "" : namespace,
-                operation == null ? "CREATE" : operation, podName == null ? "" : podName, body, f.objectStart,
+        return new ReviewEnvelope(
+                apiVersion,
+                uid,
+                namespace == null ? "" : namespace,
+                operation == null ? "CREATE" : operation,
+                podName == null ? "" : podName,
+                body,
+                f.objectStart,
                 f.objectEnd - f.objectStart);
     }
 
@@ -256,8 +264,10 @@ public final class AdmissionReviewReader {
     }
 
     private static String at(JsonProcessingException e) {
-        return e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + " column "
-                + e.getLocation().getColumnNr();
+        return e.getLocation() == null
+                ? ""
+                : " at line " + e.getLocation().getLineNr() + " column "
+                        + e.getLocation().getColumnNr();
     }
 
     static String oneLine(String message) {

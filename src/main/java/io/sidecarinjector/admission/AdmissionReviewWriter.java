@@ -1,17 +1,15 @@
 package io.sidecarinjector.admission;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.sidecarinjector.support.Mappers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
-import io.sidecarinjector.support.Mappers;
 
 /**
  * Writes an AdmissionReview answer in the version the request came in. The v1beta1 response has the same fields
@@ -28,8 +26,7 @@ public final class AdmissionReviewWriter {
     private static final byte[] V1_HEAD = head(AdmissionReviewReader.V1);
     private static final byte[] V1BETA1_HEAD = head(AdmissionReviewReader.V1BETA1);
 
-    private AdmissionReviewWriter() {
-    }
+    private AdmissionReviewWriter() {}
 
     /** The whole review, in one step. */
     public static byte[] write(String apiVersion, AdmissionResult result) {
@@ -50,8 +47,11 @@ public final class AdmissionReviewWriter {
                 response.setPatch(Base64.getEncoder().encodeToString(Mappers.JSON.writeValueAsBytes(result.patch())));
             }
             if (!result.allowed()) {
-                response.setStatus(new StatusBuilder().withCode(result.statusCode()).withMessage(result.message())
-                        .withStatus("Failure").build());
+                response.setStatus(new StatusBuilder()
+                        .withCode(result.statusCode())
+                        .withMessage(result.message())
+                        .withStatus("Failure")
+                        .build());
             }
             byte[] json = Mappers.JSON.writeValueAsBytes(response);
             if (json.length < 2 || json[0] != '{' || json[json.length - 1] != '}') {

@@ -1,9 +1,8 @@
 package io.sidecarinjector.admission;
 
-import java.util.concurrent.atomic.AtomicLongArray;
-
 import io.sidecarinjector.cache.LruCache;
 import io.sidecarinjector.inject.ActiveConfig;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The answers given with one configuration snapshot, by question. The replicas of a workload reach the webhook as

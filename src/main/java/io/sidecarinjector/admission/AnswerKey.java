@@ -42,8 +42,11 @@ final class AnswerKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AnswerKey k && hash == k.hash && namespace.equals(k.namespace)
-                && operation.equals(k.operation) && Arrays.equals(pod, k.pod);
+        return o instanceof AnswerKey k
+                && hash == k.hash
+                && namespace.equals(k.namespace)
+                && operation.equals(k.operation)
+                && Arrays.equals(pod, k.pod);
     }
 
     @Override

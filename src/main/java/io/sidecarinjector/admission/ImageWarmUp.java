@@ -1,24 +1,22 @@
 package io.sidecarinjector.admission;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.sidecarinjector.inject.InjectionStatus;
+import io.sidecarinjector.istio.IstioDocuments;
+import io.sidecarinjector.merge.PodMerger;
+import io.sidecarinjector.patch.PodPatch;
+import io.sidecarinjector.policy.Outcome;
+import io.sidecarinjector.reload.ActiveConfigFactory;
+import io.sidecarinjector.render.FragmentRenderer;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.Resources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.sidecarinjector.istio.IstioDocuments;
-import io.sidecarinjector.support.Resources;
-import io.sidecarinjector.support.Mappers;
-import io.sidecarinjector.inject.InjectionStatus;
-import io.sidecarinjector.reload.ActiveConfigFactory;
-import io.sidecarinjector.merge.PodMerger;
-import io.sidecarinjector.patch.PodPatch;
-import io.sidecarinjector.policy.Outcome;
-import io.sidecarinjector.render.FragmentRenderer;
 
 /**
  * Takes the Jackson mappers once through the steps of an injection before the first request needs them: while a
@@ -37,8 +35,7 @@ public final class ImageWarmUp {
 
     private static final String INJECTED_POD = "warm-up/injected-pod.yaml";
 
-    private ImageWarmUp() {
-    }
+    private ImageWarmUp() {}
 
     /**
      * On a JVM, starts the warm-up on a thread of its own, so that it runs beside the framework's start on another
@@ -52,13 +49,15 @@ public final class ImageWarmUp {
         if (System.getProperty(IMAGE_CODE_PROPERTY) != null) {
             return Optional.empty();
         }
-        Thread thread = new Thread(() -> {
-            try {
-                run();
-            } catch (RuntimeException e) {
-                // only a head start was lost
-            }
-        }, "warm-up");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        run();
+                    } catch (RuntimeException e) {
+                        // only a head start was lost
+                    }
+                },
+                "warm-up");
         thread.setDaemon(true);
         thread.start();
         return Optional.of(thread);
@@ -84,11 +83,19 @@ public final class ImageWarmUp {
             Pod injected = Mappers.JSON.treeToValue(injectedTree, Pod.class);
             ArrayNode patch = PodPatch.diff(pod, injected);
             Mappers.JSON.readValue(Mappers.JSON.writeValueAsBytes(injected), Pod.class);
-            InjectionStatus.parse(injected.getMetadata().getAnnotations().get(InjectionStatus.ANNOTATION)).toJson();
-            AdmissionReviewWriter.response(new AdmissionResult("warm-up", true, patch, 200, null,
-                    Map.of("warm-up", "injected"), List.of("warm-up"), Outcome.POLICY_ENABLED));
-            AdmissionReviewWriter.response(new AdmissionResult("warm-up", false, null, 400, "warm-up",
-                    Map.of(), List.of(), null));
+            InjectionStatus.parse(injected.getMetadata().getAnnotations().get(InjectionStatus.ANNOTATION))
+                    .toJson();
+            AdmissionReviewWriter.response(new AdmissionResult(
+                    "warm-up",
+                    true,
+                    patch,
+                    200,
+                    null,
+                    Map.of("warm-up", "injected"),
+                    List.of("warm-up"),
+                    Outcome.POLICY_ENABLED));
+            AdmissionReviewWriter.response(
+                    new AdmissionResult("warm-up", false, null, 400, "warm-up", Map.of(), List.of(), null));
             IstioDocuments.defaults();
             if (patch.isEmpty()) {
                 throw new IllegalStateException("the sample injection gave an empty patch");

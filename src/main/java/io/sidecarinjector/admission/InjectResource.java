@@ -1,13 +1,12 @@
 package io.sidecarinjector.admission;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-
+import io.sidecarinjector.config.ServiceSettings;
+import io.sidecarinjector.tls.TlsSettings;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
@@ -16,12 +15,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
-import io.sidecarinjector.config.ServiceSettings;
-import io.sidecarinjector.tls.TlsSettings;
-import io.smallrye.common.annotation.NonBlocking;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code POST /inject}: the mutating admission webhook. Body: an AdmissionReview (admission.k8s.io/v1 or
@@ -56,7 +53,8 @@ public class InjectResource {
 
     @PostConstruct
     void startInjectors() {
-        int threads = settings.injectionThreads() > 0 ? settings.injectionThreads()
+        int threads = settings.injectionThreads() > 0
+                ? settings.injectionThreads()
                 : Runtime.getRuntime().availableProcessors();
         AtomicInteger number = new AtomicInteger();
         // the queue is bounded by the pending count above, not by the executor
@@ -83,8 +81,11 @@ public class InjectResource {
     public Uni<Response> inject(byte[] body, @Context HttpServerRequest request) {
         if (tls.required() && !request.isSSL()) {
             // health and metrics share the plain port; pod specs must not travel over it
-            return Uni.createFrom().item(Response.status(Response.Status.FORBIDDEN).type(MediaType.TEXT_PLAIN_TYPE)
-                    .entity("/inject is served over HTTPS only\n").build());
+            return Uni.createFrom()
+                    .item(Response.status(Response.Status.FORBIDDEN)
+                            .type(MediaType.TEXT_PLAIN_TYPE)
+                            .entity("/inject is served over HTTPS only\n")
+                            .build());
         }
         AdmissionHandler.Lookup lookup;
         try {
@@ -100,17 +101,21 @@ public class InjectResource {
             pending.decrementAndGet();
             return Uni.createFrom().item(overloaded(lookup, inInjection - 1));
         }
-        return Uni.createFrom().item(() -> {
-            try {
-                return ok(handler.handle(lookup));
-            } catch (InvalidAdmissionReviewException e) {
-                return badRequest(e);
-            }
-        }).runSubscriptionOn(injectors)
+        return Uni.createFrom()
+                .item(() -> {
+                    try {
+                        return ok(handler.handle(lookup));
+                    } catch (InvalidAdmissionReviewException e) {
+                        return badRequest(e);
+                    }
+                })
+                .runSubscriptionOn(injectors)
                 // the injector threads stop only at shutdown; a request that arrives then is refused, not failed
-                .onFailure(RejectedExecutionException.class).recoverWithItem(() -> overloaded(lookup, inInjection))
+                .onFailure(RejectedExecutionException.class)
+                .recoverWithItem(() -> overloaded(lookup, inInjection))
                 // once per request: answered, failed, or given up by the client before a worker took it
-                .onTermination().invoke(pending::decrementAndGet);
+                .onTermination()
+                .invoke(pending::decrementAndGet);
     }
 
     private Response overloaded(AdmissionHandler.Lookup lookup, int inInjection) {
@@ -118,8 +123,11 @@ public class InjectResource {
         if (refused != null) {
             return ok(refused);
         }
-        return Response.status(429).header("Retry-After", "1").type(MediaType.TEXT_PLAIN_TYPE)
-                .entity("sidecar injector overloaded: retry\n").build();
+        return Response.status(429)
+                .header("Retry-After", "1")
+                .type(MediaType.TEXT_PLAIN_TYPE)
+                .entity("sidecar injector overloaded: retry\n")
+                .build();
     }
 
     private static Response ok(byte[] review) {
@@ -127,7 +135,9 @@ public class InjectResource {
     }
 
     private static Response badRequest(InvalidAdmissionReviewException e) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE)
-                .entity(e.getMessage().replaceAll("\\R", " ") + "\n").build();
+        return Response.status(Response.Status.BAD_REQUEST)
+                .type(MediaType.TEXT_PLAIN_TYPE)
+                .entity(e.getMessage().replaceAll("\\R", " ") + "\n")
+                .build();
     }
 }

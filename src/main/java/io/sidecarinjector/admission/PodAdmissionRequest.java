@@ -11,5 +11,4 @@ import io.fabric8.kubernetes.api.model.Pod;
  * @param operation CREATE, UPDATE, ...
  * @param pod the pod
  */
-public record PodAdmissionRequest(String apiVersion, String uid, String namespace, String operation, Pod pod) {
-}
+public record PodAdmissionRequest(String apiVersion, String uid, String namespace, String operation, Pod pod) {}

@@ -1,10 +1,5 @@
 package io.sidecarinjector.admission;
 
-import java.io.IOException;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -16,12 +11,15 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.type.LogicalType;
-
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.support.Messages;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Reads {@code request.object} into the Pod model with the types of the Kubernetes schema: a value of the wrong
@@ -34,8 +32,7 @@ final class PodReader {
 
     private static final ObjectReader READER = strict(Mappers.JSON).readerFor(Pod.class);
 
-    private PodReader() {
-    }
+    private PodReader() {}
 
     /** The project's JSON mapper with every conversion between scalar types turned off. */
     private static ObjectMapper strict(ObjectMapper base) {
@@ -69,11 +66,13 @@ final class PodReader {
                 throw new InvalidAdmissionReviewException(wrongType(e, parser), e);
             }
         } catch (JsonProcessingException e) {
-            throw new InvalidAdmissionReviewException("request.object is not a valid Pod: "
-                    + AdmissionReviewReader.oneLine(e.getOriginalMessage()) + at(e), e);
+            throw new InvalidAdmissionReviewException(
+                    "request.object is not a valid Pod: " + AdmissionReviewReader.oneLine(e.getOriginalMessage())
+                            + at(e),
+                    e);
         } catch (IOException | RuntimeException e) {
-            throw new InvalidAdmissionReviewException("request.object is not a valid Pod: "
-                    + AdmissionReviewReader.oneLine(e.getMessage()), e);
+            throw new InvalidAdmissionReviewException(
+                    "request.object is not a valid Pod: " + AdmissionReviewReader.oneLine(e.getMessage()), e);
         }
     }
 
@@ -115,7 +114,9 @@ final class PodReader {
             if (reference.getIndex() >= 0) {
                 path.append('[').append(reference.getIndex()).append(']');
             } else if (reference.getFrom() instanceof Map<?, ?>) {
-                path.append("[\"").append(Messages.shown(String.valueOf(reference.getFieldName()))).append("\"]");
+                path.append("[\"")
+                        .append(Messages.shown(String.valueOf(reference.getFieldName())))
+                        .append("\"]");
             } else {
                 path.append('.').append(reference.getFieldName());
             }

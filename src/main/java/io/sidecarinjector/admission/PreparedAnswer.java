@@ -14,11 +14,16 @@ import io.sidecarinjector.policy.Outcome;
  * @param message why the pod was rejected, or null
  * @param decision the decision, as the audit annotation says it
  */
-record PreparedAnswer(byte[] response, boolean allowed, boolean injected, Outcome outcome, String message,
-        String decision) {
+record PreparedAnswer(
+        byte[] response, boolean allowed, boolean injected, Outcome outcome, String message, String decision) {
 
     static PreparedAnswer of(AdmissionResult result) {
-        return new PreparedAnswer(AdmissionReviewWriter.response(result), result.allowed(), result.patch() != null,
-                result.outcome(), result.message(), result.auditAnnotations().get(AdmissionAnswers.AUDIT_DECISION));
+        return new PreparedAnswer(
+                AdmissionReviewWriter.response(result),
+                result.allowed(),
+                result.patch() != null,
+                result.outcome(),
+                result.message(),
+                result.auditAnnotations().get(AdmissionAnswers.AUDIT_DECISION));
     }
 }

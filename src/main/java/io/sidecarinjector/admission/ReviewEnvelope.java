@@ -1,8 +1,7 @@
 package io.sidecarinjector.admission;
 
-import java.util.Arrays;
-
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Arrays;
 
 /**
  * An AdmissionReview for a pod whose JSON has been checked in full, with the pod still as the bytes it came in.
@@ -17,8 +16,15 @@ import io.fabric8.kubernetes.api.model.Pod;
  * @param objectOffset where {@code request.object} starts in the body
  * @param objectLength its length in bytes
  */
-public record ReviewEnvelope(String apiVersion, String uid, String namespace, String operation, String podName,
-        byte[] body, int objectOffset, int objectLength) {
+public record ReviewEnvelope(
+        String apiVersion,
+        String uid,
+        String namespace,
+        String operation,
+        String podName,
+        byte[] body,
+        int objectOffset,
+        int objectLength) {
 
     /** The pod's JSON, as sent. */
     public byte[] objectBytes() {

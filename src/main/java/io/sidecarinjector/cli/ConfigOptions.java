@@ -1,10 +1,5 @@
 package io.sidecarinjector.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -17,6 +12,10 @@ import io.sidecarinjector.istio.IstioSwitches;
 import io.sidecarinjector.istio.TextDocument;
 import io.sidecarinjector.reload.ActiveConfigFactory;
 import io.sidecarinjector.support.Messages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,38 +28,56 @@ public class ConfigOptions {
     @Option(names = "--meshConfigFile", paramLabel = "FILE", description = "Istio's MeshConfig (YAML).")
     Path meshConfigFile;
 
-    @Option(names = "--injectConfigFile", paramLabel = "FILE",
+    @Option(
+            names = "--injectConfigFile",
+            paramLabel = "FILE",
             description = "The injector's configuration (the `config` key of istio-sidecar-injector).")
     Path injectConfigFile;
 
-    @Option(names = "--valuesFile", paramLabel = "FILE",
+    @Option(
+            names = "--valuesFile",
+            paramLabel = "FILE",
             description = "Istio's values (the `values` key of istio-sidecar-injector; JSON or YAML).")
     Path valuesFile;
 
-    @Option(names = { "-r", "--revision" }, paramLabel = "REVISION", defaultValue = "",
+    @Option(
+            names = {"-r", "--revision"},
+            paramLabel = "REVISION",
+            defaultValue = "",
             description = "The Istio revision: its ConfigMaps with --cluster, and what injected pods carry.")
     String revision;
 
-    @Option(names = "--cluster", description = "Read the documents from the installation's ConfigMaps in the "
-            + "current kube context, for the documents not given as files.")
+    @Option(
+            names = "--cluster",
+            description = "Read the documents from the installation's ConfigMaps in the "
+                    + "current kube context, for the documents not given as files.")
     boolean cluster;
 
-    @Option(names = { "-i", "--istioNamespace" }, paramLabel = "NAMESPACE", defaultValue = "istio-system",
+    @Option(
+            names = {"-i", "--istioNamespace"},
+            paramLabel = "NAMESPACE",
+            defaultValue = "istio-system",
             description = "With --cluster: Istio's namespace (default: ${DEFAULT-VALUE}).")
     String istioNamespace;
 
-    @Option(names = "--meshConfigMapName", paramLabel = "NAME", defaultValue = "istio",
+    @Option(
+            names = "--meshConfigMapName",
+            paramLabel = "NAME",
+            defaultValue = "istio",
             description = "With --cluster: the MeshConfig's ConfigMap, -<revision> added (default: ${DEFAULT-VALUE}).")
     String meshConfigMapName;
 
-    @Option(names = "--injectConfigMapName", paramLabel = "NAME", defaultValue = "istio-sidecar-injector",
+    @Option(
+            names = "--injectConfigMapName",
+            paramLabel = "NAME",
+            defaultValue = "istio-sidecar-injector",
             description = "With --cluster: the injector's ConfigMap, -<revision> added (default: ${DEFAULT-VALUE}).")
     String injectConfigMapName;
 
     ActiveConfig load(Engine engine, KubernetesClient client) throws CliException {
         try {
-            return ActiveConfigFactory.build(engine, documents(client), revision, IstioSwitches.fromProcess(),
-                    () -> false);
+            return ActiveConfigFactory.build(
+                    engine, documents(client), revision, IstioSwitches.fromProcess(), () -> false);
         } catch (InvalidConfigException e) {
             throw new CliException("invalid configuration: " + e.getMessage(), e);
         }
@@ -73,12 +90,14 @@ public class ConfigOptions {
 
     /** The three documents as given: files, else (with --cluster) the ConfigMaps' keys. */
     ConfigFiles sources(KubernetesClient client) throws CliException, InvalidConfigException {
-        for (Path file : new Path[] { meshConfigFile, injectConfigFile, valuesFile }) {
+        for (Path file : new Path[] {meshConfigFile, injectConfigFile, valuesFile}) {
             if (file != null && !Files.isRegularFile(file)) {
                 throw new CliException(file + ": no such file");
             }
         }
-        ConfigFiles files = ConfigFiles.read(Optional.ofNullable(meshConfigFile), Optional.ofNullable(injectConfigFile),
+        ConfigFiles files = ConfigFiles.read(
+                Optional.ofNullable(meshConfigFile),
+                Optional.ofNullable(injectConfigFile),
                 Optional.ofNullable(valuesFile));
         if (!cluster) {
             return files;
@@ -105,8 +124,9 @@ public class ConfigOptions {
         try {
             map = client.configMaps().inNamespace(istioNamespace).withName(name).get();
         } catch (KubernetesClientException e) {
-            throw new CliException("cannot read ConfigMap " + istioNamespace + "/" + name + ": "
-                    + Messages.oneLine(e.getMessage()), e);
+            throw new CliException(
+                    "cannot read ConfigMap " + istioNamespace + "/" + name + ": " + Messages.oneLine(e.getMessage()),
+                    e);
         }
         if (map == null) {
             throw new CliException("ConfigMap " + istioNamespace + "/" + name + " not found");

@@ -1,15 +1,6 @@
 package io.sidecarinjector.cli;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.qute.Engine;
@@ -25,6 +16,13 @@ import io.sidecarinjector.istio.YamlTree;
 import io.sidecarinjector.overrides.PodRejectedException;
 import io.sidecarinjector.reload.ActiveConfigFactory;
 import io.sidecarinjector.render.TemplateCatalog;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What {@code check-config} prints: for each key the given documents set, whether it takes effect on injected pods
@@ -34,24 +32,32 @@ import io.sidecarinjector.render.TemplateCatalog;
 final class ConfigReport {
 
     /** MeshConfig fields other than defaultConfig that change an injected pod. */
-    static final Set<String> MESH_FIELDS = Set.of("trustDomain", "rootNamespace", "enablePrometheusMerge",
-            "proxyListenPort", "proxyInboundListenPort", "inboundTrafficPolicy", "extensionProviders");
+    static final Set<String> MESH_FIELDS = Set.of(
+            "trustDomain",
+            "rootNamespace",
+            "enablePrometheusMerge",
+            "proxyListenPort",
+            "proxyInboundListenPort",
+            "inboundTrafficPolicy",
+            "extensionProviders");
     /** ProxyConfig fields that shape the pod itself, beyond being handed to the proxy in PROXY_CONFIG. */
-    static final Set<String> POD_SHAPING_PROXY_FIELDS = Set.of("statusPort", "interceptionMode",
-            "holdApplicationUntilProxyStarts", "proxyMetadata", "image", "tracing");
+    static final Set<String> POD_SHAPING_PROXY_FIELDS = Set.of(
+            "statusPort", "interceptionMode", "holdApplicationUntilProxyStarts", "proxyMetadata", "image", "tracing");
 
-    private ConfigReport() {
-    }
+    private ConfigReport() {}
 
     static List<String> of(Engine engine, ConfigFiles sources, String revision, IstioSwitches switches)
             throws InvalidConfigException {
         IstioDocuments documents = sources.load();
         Set<String> read = new TreeSet<>();
-        ActiveConfig config = ActiveConfigFactory.build(engine, documents.withValues(documents.values()
-                .observed(read::add)), revision, switches, () -> false);
+        ActiveConfig config = ActiveConfigFactory.build(
+                engine, documents.withValues(documents.values().observed(read::add)), revision, switches, () -> false);
         for (String template : List.of("sidecar", "gateway", "grpc-simple", "grpc-agent")) {
-            Pod pod = new PodBuilder(ActiveConfigFactory.samplePod()).editMetadata()
-                    .addToAnnotations(Injector.TEMPLATES_ANNOTATION, template).endMetadata().build();
+            Pod pod = new PodBuilder(ActiveConfigFactory.samplePod())
+                    .editMetadata()
+                    .addToAnnotations(Injector.TEMPLATES_ANNOTATION, template)
+                    .endMetadata()
+                    .build();
             try {
                 Injector.inject(pod, "default", config);
             } catch (PodRejectedException e) {
@@ -60,9 +66,11 @@ final class ConfigReport {
         }
         List<String> lines = new ArrayList<>();
         lines.add("configuration " + documents.hash() + (revision.isEmpty() ? "" : ", revision " + revision)
-                + "; " + IstioSwitches.NATIVE_SIDECARS_VARIABLE + "=" + switches.nativeSidecars().name().toLowerCase()
-                + (switches.compliancePolicy().isEmpty() ? "" : ", " + IstioSwitches.COMPLIANCE_POLICY_VARIABLE + "="
-                        + switches.compliancePolicy()));
+                + "; " + IstioSwitches.NATIVE_SIDECARS_VARIABLE + "="
+                + switches.nativeSidecars().name().toLowerCase()
+                + (switches.compliancePolicy().isEmpty()
+                        ? ""
+                        : ", " + IstioSwitches.COMPLIANCE_POLICY_VARIABLE + "=" + switches.compliancePolicy()));
         mesh(sources.mesh(), lines);
         injection(sources.config(), config, lines);
         values(sources.values(), read, lines);
@@ -76,12 +84,17 @@ final class ConfigReport {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (field.getKey().equals("defaultConfig")) {
-                field.getValue().fieldNames().forEachRemaining(name -> lines.add("  defaultConfig." + name + ": "
-                        + (POD_SHAPING_PROXY_FIELDS.contains(name) ? "takes effect (shapes the pod, and PROXY_CONFIG)"
-                                : "takes effect (PROXY_CONFIG, read by the proxy)")));
+                field.getValue()
+                        .fieldNames()
+                        .forEachRemaining(name -> lines.add("  defaultConfig." + name + ": "
+                                + (POD_SHAPING_PROXY_FIELDS.contains(name)
+                                        ? "takes effect (shapes the pod, and PROXY_CONFIG)"
+                                        : "takes effect (PROXY_CONFIG, read by the proxy)")));
             } else {
-                lines.add("  " + field.getKey() + ": " + (MESH_FIELDS.contains(field.getKey()) ? "takes effect"
-                        : "accepted; read by istiod, not by injection"));
+                lines.add("  " + field.getKey() + ": "
+                        + (MESH_FIELDS.contains(field.getKey())
+                                ? "takes effect"
+                                : "accepted; read by istiod, not by injection"));
             }
         }
     }
@@ -97,13 +110,15 @@ final class ConfigReport {
                 lines.add("  " + name + ": takes effect");
             }
         });
-        for (Map.Entry<String, String> entry : config.documents().injection().templates().entrySet()) {
+        for (Map.Entry<String, String> entry :
+                config.documents().injection().templates().entrySet()) {
             String name = entry.getKey();
             String why = config.templates().unsupported().get(name);
             String what;
             if (why != null) {
                 what = "not rendered here: " + why;
-            } else if (entry.getValue() != null && entry.getValue().stripLeading().startsWith(TemplateCatalog.QUTE_MARKER)) {
+            } else if (entry.getValue() != null
+                    && entry.getValue().stripLeading().startsWith(TemplateCatalog.QUTE_MARKER)) {
                 what = "a Qute template, takes effect";
             } else if (entry.getValue() != null && !entry.getValue().contains("{{")) {
                 what = "plain YAML, takes effect";
@@ -120,8 +135,8 @@ final class ConfigReport {
         List<String> leaves = new ArrayList<>();
         leaves(tree(source, ""), "", leaves);
         for (String path : leaves) {
-            boolean used = read.stream().anyMatch(r -> r.equals(path) || path.startsWith(r + ".")
-                    || r.startsWith(path + "."));
+            boolean used =
+                    read.stream().anyMatch(r -> r.equals(path) || path.startsWith(r + ".") || r.startsWith(path + "."));
             lines.add("  " + path + ": " + (used ? "takes effect" : "accepted; no template reads it"));
         }
     }
@@ -132,14 +147,16 @@ final class ConfigReport {
             return io.sidecarinjector.support.Mappers.JSON.createObjectNode();
         }
         YamlTree tree = YamlTree.parse(source.get());
-        return tree.isEmpty() ? io.sidecarinjector.support.Mappers.JSON.createObjectNode()
+        return tree.isEmpty()
+                ? io.sidecarinjector.support.Mappers.JSON.createObjectNode()
                 : MeshSchema.normalized(tree.tree(), type);
     }
 
     private static void leaves(JsonNode node, String path, List<String> out) {
         if (node.isObject() && !node.isEmpty()) {
-            node.fields().forEachRemaining(e -> leaves(e.getValue(), path.isEmpty() ? e.getKey()
-                    : path + "." + e.getKey(), out));
+            node.fields()
+                    .forEachRemaining(
+                            e -> leaves(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out));
         } else if (!path.isEmpty()) {
             out.add(path);
         }

@@ -10,8 +10,7 @@ import java.nio.file.Path;
 /** Reads {@code -f} arguments: a file, or standard input for {@code -}. */
 final class InputFiles {
 
-    private InputFiles() {
-    }
+    private InputFiles() {}
 
     static String read(String file, InputStream stdin) throws CliException {
         try {

@@ -1,24 +1,21 @@
 package io.sidecarinjector.cli;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.Callable;
-
-import jakarta.inject.Inject;
-
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.sidecarinjector.config.ServiceSettings;
 import io.sidecarinjector.support.Messages;
 import io.sidecarinjector.tls.CertificateAuthority;
 import io.sidecarinjector.tls.TlsBootstrap;
 import io.sidecarinjector.tls.TlsMaterial;
 import io.sidecarinjector.tls.TlsSettings;
 import io.sidecarinjector.webhook.Revision;
-import io.sidecarinjector.config.ServiceSettings;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,14 +27,20 @@ import picocli.CommandLine.Spec;
  * HTTPS server starts with a certificate the API server trusts. Retries with backoff while the API server is
  * unreachable or refuses, then fails (the kubelet restarts it).
  */
-@Command(name = "tls-bootstrap", mixinStandardHelpOptions = true,
+@Command(
+        name = "tls-bootstrap",
+        mixinStandardHelpOptions = true,
         description = "Create or reuse the webhook's CA and certificate (Secret), write the serving files and the "
                 + "caBundle, with injector.tls.mode=self-managed. Settings: injector.tls.self-managed.* and "
                 + "injector.revision (see README).")
 public class TlsBootstrapCommand implements Callable<Integer> {
 
-    @Option(names = "--timeout", defaultValue = "120s", paramLabel = "DURATION",
-            description = "Give up after this long (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
+    @Option(
+            names = "--timeout",
+            defaultValue = "120s",
+            paramLabel = "DURATION",
+            description = "Give up after this long (default: ${DEFAULT-VALUE}).",
+            converter = DurationConverter.class)
     Duration timeout;
 
     @Spec
@@ -70,8 +73,11 @@ public class TlsBootstrapCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        TlsBootstrap bootstrap = new TlsBootstrap(client, new CertificateAuthority(Clock.systemUTC(), new SecureRandom()),
-                Clock.systemUTC(), TlsSettings.options(settings.selfManaged(), served));
+        TlsBootstrap bootstrap = new TlsBootstrap(
+                client,
+                new CertificateAuthority(Clock.systemUTC(), new SecureRandom()),
+                Clock.systemUTC(),
+                TlsSettings.options(settings.selfManaged(), served));
         long deadline = System.nanoTime() + timeout.toNanos();
         Duration backoff = Duration.ofSeconds(1);
         String lastError = null;
@@ -80,7 +86,8 @@ public class TlsBootstrapCommand implements Callable<Integer> {
                 TlsMaterial material = bootstrap.ensureSecret();
                 material.writeTo(settings.selfManaged().directory());
                 bootstrap.ensureCaBundle(material);
-                err.println("tls-bootstrap: certificate written to " + settings.selfManaged().directory()
+                err.println("tls-bootstrap: certificate written to "
+                        + settings.selfManaged().directory()
                         + " and trusted by the MutatingWebhookConfigurations labelled " + served.labelSelector());
                 err.flush();
                 return 0;
@@ -98,7 +105,8 @@ public class TlsBootstrapCommand implements Callable<Integer> {
                 return 1;
             }
             Thread.sleep(backoff.toMillis());
-            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(15)) > 0 ? Duration.ofSeconds(15)
+            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(15)) > 0
+                    ? Duration.ofSeconds(15)
                     : backoff.multipliedBy(2);
         }
     }

@@ -1,15 +1,13 @@
 package io.sidecarinjector.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.qute.Engine;
+import io.sidecarinjector.inject.ActiveConfig;
+import io.sidecarinjector.support.Messages;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-
-import jakarta.inject.Inject;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.qute.Engine;
-import io.sidecarinjector.support.Messages;
-import io.sidecarinjector.inject.ActiveConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 

@@ -1,27 +1,25 @@
 package io.sidecarinjector.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.Messages;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-
-import io.sidecarinjector.support.Mappers;
-import io.sidecarinjector.support.Messages;
-
 /** Multi-document YAML in and out, document order kept. */
 final class YamlDocuments {
 
-    private YamlDocuments() {
-    }
+    private YamlDocuments() {}
 
     /** Empty documents (a stray {@code ---}) are dropped. */
     static List<JsonNode> read(String source, String text) throws CliException {
         List<JsonNode> documents = new ArrayList<>();
         int number = 0;
-        try (MappingIterator<JsonNode> it = Mappers.YAML.readerFor(JsonNode.class).readValues(text)) {
+        try (MappingIterator<JsonNode> it =
+                Mappers.YAML.readerFor(JsonNode.class).readValues(text)) {
             while (true) {
                 number++;
                 JsonNode doc;
@@ -31,9 +29,13 @@ final class YamlDocuments {
                     }
                     doc = it.nextValue();
                 } catch (JsonProcessingException e) {
-                    String line = e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr();
-                    throw new CliException(source + ": document " + number + line + ": YAML does not parse: "
-                            + Messages.oneLine(e.getOriginalMessage()), e);
+                    String line = e.getLocation() == null
+                            ? ""
+                            : ", line " + e.getLocation().getLineNr();
+                    throw new CliException(
+                            source + ": document " + number + line + ": YAML does not parse: "
+                                    + Messages.oneLine(e.getOriginalMessage()),
+                            e);
                 }
                 if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
                     documents.add(doc);
@@ -41,9 +43,13 @@ final class YamlDocuments {
             }
         } catch (IOException e) {
             if (e instanceof JsonProcessingException jpe) {
-                String line = jpe.getLocation() == null ? "" : ", line " + jpe.getLocation().getLineNr();
-                throw new CliException(source + ": document " + number + line + ": YAML does not parse: "
-                        + Messages.oneLine(jpe.getOriginalMessage()), e);
+                String line = jpe.getLocation() == null
+                        ? ""
+                        : ", line " + jpe.getLocation().getLineNr();
+                throw new CliException(
+                        source + ": document " + number + line + ": YAML does not parse: "
+                                + Messages.oneLine(jpe.getOriginalMessage()),
+                        e);
             }
             throw new CliException(source + ": " + Messages.oneLine(e.getMessage()), e);
         }

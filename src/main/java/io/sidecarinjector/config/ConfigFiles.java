@@ -1,14 +1,13 @@
 package io.sidecarinjector.config;
 
+import io.sidecarinjector.istio.IstioDocuments;
+import io.sidecarinjector.istio.TextDocument;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-
-import io.sidecarinjector.istio.IstioDocuments;
-import io.sidecarinjector.istio.TextDocument;
 
 /**
  * Istio's three documents as they are on disk now. A file that is set but absent means the defaults. Paths are
@@ -35,8 +34,8 @@ public record ConfigFiles(Optional<TextDocument> mesh, Optional<TextDocument> co
             return Optional.empty();
         }
         try {
-            return Optional.of(new TextDocument(file.get().toString(),
-                    Files.readString(file.get(), StandardCharsets.UTF_8)));
+            return Optional.of(
+                    new TextDocument(file.get().toString(), Files.readString(file.get(), StandardCharsets.UTF_8)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

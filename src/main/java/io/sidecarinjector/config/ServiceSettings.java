@@ -1,12 +1,11 @@
 package io.sidecarinjector.config;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The settings the process starts with (application.properties, environment, system properties). The

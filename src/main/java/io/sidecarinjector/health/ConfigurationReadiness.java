@@ -1,15 +1,12 @@
 package io.sidecarinjector.health;
 
+import io.sidecarinjector.reload.ActiveConfigHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
-
-import io.sidecarinjector.inject.ActiveConfig;
-import io.sidecarinjector.reload.ActiveConfigHolder;
 
 /**
  * Ready only with a configuration that passed its self-check: the webhook runs with failurePolicy Fail, so an
@@ -28,10 +25,12 @@ public class ConfigurationReadiness implements HealthCheck {
         holder.lastError().ifPresent(error -> response.withData("lastError", error));
         return holder.current()
                 .map(config -> {
-                    response.up().withData("configuration", config.hash())
+                    response.up()
+                            .withData("configuration", config.hash())
                             .withData("revision", config.revision().isEmpty() ? "default" : config.revision());
                     if (!config.templates().unsupportedGoTemplates().isEmpty()) {
-                        response.withData("unsupportedTemplates",
+                        response.withData(
+                                "unsupportedTemplates",
                                 String.join(",", config.templates().unsupportedGoTemplates()));
                     }
                     return response.build();

@@ -1,15 +1,13 @@
 package io.sidecarinjector.health;
 
+import io.sidecarinjector.tls.TlsMonitor;
+import io.sidecarinjector.tls.TlsStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
-
-import io.sidecarinjector.tls.TlsMonitor;
-import io.sidecarinjector.tls.TlsStatus;
 
 /**
  * With TLS on, ready only with a certificate that is loaded, not expired and (self-managed) trusted by the
@@ -26,7 +24,9 @@ public class TlsReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("tls-certificate");
         if (!monitor.enabled()) {
-            return response.up().withData("tls", "off: /inject is served over plain HTTP").build();
+            return response.up()
+                    .withData("tls", "off: /inject is served over plain HTTP")
+                    .build();
         }
         TlsStatus status = monitor.status();
         if (status.notAfter() != null) {

@@ -1,20 +1,17 @@
 package io.sidecarinjector.http;
 
-import java.util.Set;
-import java.util.TreeSet;
-
+import io.sidecarinjector.admission.InjectResource;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-
+import java.util.Set;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
-import io.sidecarinjector.admission.InjectResource;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The answers of the REST layer's own refusals (a wrong method, a wrong content type, ...) and of a failure that no
@@ -41,8 +38,10 @@ public class ErrorAnswers {
     @ServerExceptionMapper
     public Response notSupported(NotSupportedException e, HttpServerRequest request) {
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        return PlainAnswer.of(415, "content type " + (type == null ? "(none)" : "'" + type + "'")
-                + " is not accepted on " + request.path() + ": send application/json");
+        return PlainAnswer.of(
+                415,
+                "content type " + (type == null ? "(none)" : "'" + type + "'") + " is not accepted on " + request.path()
+                        + ": send application/json");
     }
 
     /** Any other refusal of the REST layer keeps its status and headers, and says what it is. */
@@ -53,7 +52,8 @@ public class ErrorAnswers {
             return framework;
         }
         Response.StatusType status = framework.getStatusInfo();
-        return Response.fromResponse(framework).type(PlainAnswer.TEXT)
+        return Response.fromResponse(framework)
+                .type(PlainAnswer.TEXT)
                 .entity(PlainAnswer.line(status.getStatusCode() + " " + status.getReasonPhrase() + ": "
                         + request.method() + " " + request.path()))
                 .build();
@@ -63,7 +63,9 @@ public class ErrorAnswers {
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request) {
         LOG.errorf(e, "%s %s failed", request.method(), request.path());
-        return PlainAnswer.of(500, "internal error of the sidecar injector while answering " + request.method() + " "
-                + request.path() + "; its log has the details");
+        return PlainAnswer.of(
+                500,
+                "internal error of the sidecar injector while answering " + request.method() + " " + request.path()
+                        + "; its log has the details");
     }
 }

@@ -1,9 +1,8 @@
 package io.sidecarinjector.http;
 
+import io.sidecarinjector.support.Messages;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
-import io.sidecarinjector.support.Messages;
 
 /**
  * An error answer that is not an AdmissionReview: one line of plain text, so that whoever reads it (an API server
@@ -14,8 +13,7 @@ public final class PlainAnswer {
     /** The content type of every plain answer. */
     public static final String TEXT = "text/plain;charset=UTF-8";
 
-    private PlainAnswer() {
-    }
+    private PlainAnswer() {}
 
     /** The message folded onto one line, ended by a newline. */
     public static String line(String message) {
@@ -24,6 +22,9 @@ public final class PlainAnswer {
 
     /** A JAX-RS answer with the given status and message. */
     public static Response of(int status, String message) {
-        return Response.status(status).type(MediaType.valueOf(TEXT)).entity(line(message)).build();
+        return Response.status(status)
+                .type(MediaType.valueOf(TEXT))
+                .entity(line(message))
+                .build();
     }
 }

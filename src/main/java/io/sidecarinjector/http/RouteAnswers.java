@@ -1,11 +1,5 @@
 package io.sidecarinjector.http;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
-
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
@@ -13,6 +7,10 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * The answers that the HTTP layer gives before a request reaches a resource, each with a one-line message: a body
@@ -52,15 +50,20 @@ public class RouteAnswers {
         // the body is not read: the connection cannot serve another request after this answer
         response.putHeader(HttpHeaders.CONNECTION, "close");
         response.endHandler(v -> context.request().connection().close());
-        answer(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code(), "request body of " + length
-                + " bytes is over the limit of " + maxBodySize.asLongValue() + " bytes");
+        answer(
+                response,
+                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code(),
+                "request body of " + length + " bytes is over the limit of " + maxBodySize.asLongValue() + " bytes");
     }
 
     private void answerFailure(RoutingContext context) {
         HttpServerResponse response = context.response();
         if (response.ended() || response.headWritten()) {
             // answered already (a body refused, then the connection closed under the rest of it): nothing to say
-            LOG.debugf(context.failure(), "%s %s failed after its answer", context.request().method(),
+            LOG.debugf(
+                    context.failure(),
+                    "%s %s failed after its answer",
+                    context.request().method(),
                     context.request().path());
             return;
         }
@@ -72,17 +75,30 @@ public class RouteAnswers {
             answer(response, status, "request body is over the limit of " + maxBodySize.asLongValue() + " bytes");
         } else if (status >= 400 && (failure == null || failure instanceof HttpException)) {
             // a status without a cause: a refusal of the framework's, which the status says
-            answer(response, status, status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + ": "
-                    + context.request().method() + " " + context.request().path());
+            answer(
+                    response,
+                    status,
+                    status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + ": "
+                            + context.request().method() + " "
+                            + context.request().path());
         } else {
-            LOG.errorf(failure, "%s %s failed", context.request().method(), context.request().path());
-            answer(response, 500, "internal error of the sidecar injector while answering "
-                    + context.request().method() + " " + context.request().path() + "; its log has the details");
+            LOG.errorf(
+                    failure,
+                    "%s %s failed",
+                    context.request().method(),
+                    context.request().path());
+            answer(
+                    response,
+                    500,
+                    "internal error of the sidecar injector while answering "
+                            + context.request().method() + " "
+                            + context.request().path() + "; its log has the details");
         }
     }
 
     private static void answer(HttpServerResponse response, int status, String message) {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, PlainAnswer.TEXT)
+        response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, PlainAnswer.TEXT)
                 .end(PlainAnswer.line(message));
     }
 }

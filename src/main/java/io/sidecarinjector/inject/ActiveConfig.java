@@ -1,12 +1,11 @@
 package io.sidecarinjector.inject;
 
-import java.util.function.BooleanSupplier;
-
 import io.sidecarinjector.istio.IstioDocuments;
 import io.sidecarinjector.istio.IstioSwitches;
 import io.sidecarinjector.policy.InjectionPolicy;
 import io.sidecarinjector.render.FragmentRenderer;
 import io.sidecarinjector.render.TemplateCatalog;
+import java.util.function.BooleanSupplier;
 
 /**
  * The validated configuration in service: immutable (its fragment cache only memoizes), so a request served with
@@ -19,9 +18,15 @@ import io.sidecarinjector.render.TemplateCatalog;
  *        native sidecars (asked at each injection, since nodes come and go)
  * @param proxyConfigs the ProxyConfig resources of the cluster (asked at each injection)
  */
-public record ActiveConfig(IstioDocuments documents, String revision, IstioSwitches switches,
-        BooleanSupplier nodesSupportNativeSidecars, ProxyConfigSource proxyConfigs, InjectionPolicy policy,
-        TemplateCatalog templates, FragmentRenderer fragments) {
+public record ActiveConfig(
+        IstioDocuments documents,
+        String revision,
+        IstioSwitches switches,
+        BooleanSupplier nodesSupportNativeSidecars,
+        ProxyConfigSource proxyConfigs,
+        InjectionPolicy policy,
+        TemplateCatalog templates,
+        FragmentRenderer fragments) {
 
     /** The hash of the documents, which changes whenever what is injected may change. */
     public String hash() {

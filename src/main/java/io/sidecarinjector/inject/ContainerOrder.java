@@ -1,11 +1,10 @@
 package io.sidecarinjector.inject;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.sidecarinjector.render.SidecarValuesFactory;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Puts the injected containers where Istio puts them. The proxy goes last among the containers, so that kubectl
@@ -18,8 +17,7 @@ final class ContainerOrder {
 
     static final String CORE_DUMP = "enable-core-dump";
 
-    private ContainerOrder() {
-    }
+    private ContainerOrder() {}
 
     static void apply(PodSpec spec, boolean proxyFirst) {
         String proxy = SidecarValuesFactory.PROXY_CONTAINER;

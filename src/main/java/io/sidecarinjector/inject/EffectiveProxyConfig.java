@@ -1,12 +1,10 @@
 package io.sidecarinjector.inject;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.sidecarinjector.istio.MeshConfig;
 import io.sidecarinjector.istio.ProxyConfig;
 import io.sidecarinjector.overrides.PodOverrides;
+import java.util.List;
 
 /**
  * A pod's ProxyConfig, field by field in Istio's order of precedence: the mesh's {@code defaultConfig}, then the
@@ -15,8 +13,7 @@ import io.sidecarinjector.overrides.PodOverrides;
  */
 final class EffectiveProxyConfig {
 
-    private EffectiveProxyConfig() {
-    }
+    private EffectiveProxyConfig() {}
 
     static ProxyConfig of(MeshConfig mesh, List<JsonNode> resources, PodOverrides overrides) {
         ProxyConfig config = mesh.defaultConfig();

@@ -1,11 +1,9 @@
 package io.sidecarinjector.inject;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.policy.Decision;
+import java.util.List;
 
 /**
  * @param decision what the rules decided, and why

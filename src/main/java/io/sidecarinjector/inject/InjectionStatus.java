@@ -1,17 +1,15 @@
 package io.sidecarinjector.inject;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.sidecarinjector.overrides.Annotations;
 import io.sidecarinjector.support.Mappers;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code sidecar.istio.io/status} annotation: every init container, container, volume and image pull secret
@@ -19,19 +17,26 @@ import io.sidecarinjector.support.Mappers;
  * recognise and replace them.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({ "initContainers", "containers", "volumes", "imagePullSecrets", "revision" })
+@JsonPropertyOrder({"initContainers", "containers", "volumes", "imagePullSecrets", "revision"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @RegisterForReflection
-public record InjectionStatus(List<String> initContainers, List<String> containers, List<String> volumes,
-        List<String> imagePullSecrets, String revision) {
+public record InjectionStatus(
+        List<String> initContainers,
+        List<String> containers,
+        List<String> volumes,
+        List<String> imagePullSecrets,
+        String revision) {
 
     public static final String ANNOTATION = Annotations.STATUS;
 
     /** The status of what a set of rendered templates adds, laid over each other. */
     static InjectionStatus of(JsonNode templatePod, String revision) {
         JsonNode spec = templatePod.path("spec");
-        return new InjectionStatus(names(spec.path("initContainers")), names(spec.path("containers")),
-                names(spec.path("volumes")), names(spec.path("imagePullSecrets")),
+        return new InjectionStatus(
+                names(spec.path("initContainers")),
+                names(spec.path("containers")),
+                names(spec.path("volumes")),
+                names(spec.path("imagePullSecrets")),
                 revision == null || revision.isEmpty() ? "default" : revision);
     }
 

@@ -1,23 +1,12 @@
 package io.sidecarinjector.inject;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.sidecarinjector.istio.ProxyConfig;
 import io.sidecarinjector.merge.PodMerger;
 import io.sidecarinjector.overrides.Annotations;
@@ -33,6 +22,14 @@ import io.sidecarinjector.render.TemplateInput;
 import io.sidecarinjector.render.WorkloadRef;
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.support.Messages;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The injection pipeline shared by the webhook and the command line: decide, render, merge, post-process, as
@@ -43,10 +40,10 @@ public final class Injector {
 
     /** Names the templates to apply, comma-separated, instead of the configured default list. */
     public static final String TEMPLATES_ANNOTATION = Annotations.TEMPLATES;
+
     private static final String PROXY = SidecarValuesFactory.PROXY_CONTAINER;
 
-    private Injector() {
-    }
+    private Injector() {}
 
     /**
      * @param pod the pod as submitted; it is not modified
@@ -74,16 +71,28 @@ public final class Injector {
         Pod read = PodShape.withoutNullValues(base);
         Map<String, String> annotations = annotations(read);
         PodOverrides overrides = PodOverridesParser.parse(annotations);
-        Map<String, String> labels = read.getMetadata() == null || read.getMetadata().getLabels() == null ? Map.of()
-                : read.getMetadata().getLabels();
-        ProxyConfig proxyConfig = EffectiveProxyConfig.of(config.documents().mesh(), config.proxyConfigs()
-                .overlays(namespace, labels, config.documents().mesh().rootNamespace()), overrides);
+        Map<String, String> labels =
+                read.getMetadata() == null || read.getMetadata().getLabels() == null
+                        ? Map.of()
+                        : read.getMetadata().getLabels();
+        ProxyConfig proxyConfig = EffectiveProxyConfig.of(
+                config.documents().mesh(),
+                config.proxyConfigs()
+                        .overlays(namespace, labels, config.documents().mesh().rootNamespace()),
+                overrides);
         WorkloadRef ref = workload != null ? workload : WorkloadRef.of(read, namespace);
         List<InjectionTemplate> templates = templatesFor(annotations, config);
         Set<String> names = new HashSet<>();
         templates.forEach(t -> names.add(t.name()));
-        SidecarValues values = SidecarValuesFactory.of(new TemplateInput(read, namespace, ref, config.documents(),
-                proxyConfig, config.revision(), config.nativeSidecars(), config.switches().compliancePolicy(),
+        SidecarValues values = SidecarValuesFactory.of(new TemplateInput(
+                read,
+                namespace,
+                ref,
+                config.documents(),
+                proxyConfig,
+                config.revision(),
+                config.nativeSidecars(),
+                config.switches().compliancePolicy(),
                 Set.copyOf(names)));
         List<ObjectNode> fragments = config.fragments().render(templates, values);
 
@@ -91,7 +100,8 @@ public final class Injector {
         fragments.forEach(f -> PodMerger.overlay(templatePod, f));
         // a pod's tree costs more to make than to copy: a first injection starts from the submitted pod's tree
         ObjectNode merged = base == pod ? submitted.deepCopy() : Mappers.JSON.valueToTree(base);
-        if (values.proxy().nativeSidecar() && contains(templatePod, "initContainers", PROXY)
+        if (values.proxy().nativeSidecar()
+                && contains(templatePod, "initContainers", PROXY)
                 && contains(merged, "containers", PROXY)) {
             move(merged, PROXY);
         }
@@ -105,11 +115,11 @@ public final class Injector {
         return new InjectionResult(decision, injected, warnings, submitted);
     }
 
-    private static void postProcess(Pod pod, ObjectNode templatePod, ActiveConfig config, ProxyConfig proxyConfig,
-            PodOverrides overrides) {
+    private static void postProcess(
+            Pod pod, ObjectNode templatePod, ActiveConfig config, ProxyConfig proxyConfig, PodOverrides overrides) {
         ObjectMeta meta = pod.getMetadata();
-        Map<String, String> annotations = new LinkedHashMap<>(meta.getAnnotations() == null ? Map.of()
-                : meta.getAnnotations());
+        Map<String, String> annotations =
+                new LinkedHashMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
         Map<String, String> labels = new LinkedHashMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
         meta.setAnnotations(annotations);
         meta.setLabels(labels);
@@ -118,7 +128,10 @@ public final class Injector {
         PrometheusMerge.apply(pod, proxy, config.documents().mesh(), statusPort);
         // read from the pod as the templates left it: a template may turn rewriting off (grpc-agent does)
         boolean rewrite = parseBool(annotations.get(Annotations.REWRITE_PROBES))
-                .orElse(config.documents().values().bool("sidecarInjectorWebhook.rewriteAppHTTPProbe").orElse(true));
+                .orElse(config.documents()
+                        .values()
+                        .bool("sidecarInjectorWebhook.rewriteAppHTTPProbe")
+                        .orElse(true));
         int rewriteTo = overrides.statusPort().orElse(statusPort);
         if (proxy != null && rewrite && rewriteTo != 0) {
             ProbeRewriter.rewrite(pod, PROXY, statusPort, rewriteTo);
@@ -127,7 +140,9 @@ public final class Injector {
         if (network == null && config.documents().values().truthy("global.network")) {
             labels.put(Annotations.NETWORK_LABEL, config.documents().values().text("global.network"));
         }
-        annotations.put(InjectionStatus.ANNOTATION, InjectionStatus.of(templatePod, config.revision()).toJson());
+        annotations.put(
+                InjectionStatus.ANNOTATION,
+                InjectionStatus.of(templatePod, config.revision()).toJson());
         annotations.putAll(config.documents().injection().injectedAnnotations());
         boolean hold = proxyConfig.holdApplicationUntilProxyStarts().orElse(false)
                 || config.documents().values().isTrue("global.proxy.holdApplicationUntilProxyStarts");
@@ -147,7 +162,8 @@ public final class Injector {
     }
 
     private static Container proxyContainer(Pod pod) {
-        for (List<Container> list : Arrays.asList(pod.getSpec().getContainers(), pod.getSpec().getInitContainers())) {
+        for (List<Container> list :
+                Arrays.asList(pod.getSpec().getContainers(), pod.getSpec().getInitContainers())) {
             if (list != null) {
                 for (Container c : list) {
                     if (PROXY.equals(c.getName())) {
@@ -161,8 +177,12 @@ public final class Injector {
 
     private static boolean contains(ObjectNode pod, String list, String name) {
         JsonNode items = pod.path("spec").path(list);
-        return items.isArray() && PodMerger.find((ArrayNode) items, "name", Mappers.JSON.getNodeFactory()
-                .textNode(name)) != null;
+        return items.isArray()
+                && PodMerger.find(
+                                (ArrayNode) items,
+                                "name",
+                                Mappers.JSON.getNodeFactory().textNode(name))
+                        != null;
     }
 
     /** A proxy the pod declares among its containers moves to the init containers, where a native sidecar is. */
@@ -192,7 +212,8 @@ public final class Injector {
     }
 
     static Map<String, String> annotations(Pod pod) {
-        return pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null ? Map.of()
+        return pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
+                ? Map.of()
                 : pod.getMetadata().getAnnotations();
     }
 
@@ -212,9 +233,14 @@ public final class Injector {
                 throw new PodRejectedException("template \"" + Messages.shown(name) + "\" cannot be rendered by this"
                         + " injector: " + unsupported);
             }
-            templates.add(config.templates().get(name).orElseThrow(() -> new PodRejectedException(
-                    "annotation " + TEMPLATES_ANNOTATION + " names unknown template \"" + Messages.shown(name)
-                            + "\" (known: " + String.join(", ", config.templates().names().stream().sorted().toList())
+            templates.add(config.templates()
+                    .get(name)
+                    .orElseThrow(() -> new PodRejectedException("annotation " + TEMPLATES_ANNOTATION
+                            + " names unknown template \"" + Messages.shown(name)
+                            + "\" (known: "
+                            + String.join(
+                                    ", ",
+                                    config.templates().names().stream().sorted().toList())
                             + ")")));
         }
         return templates;

@@ -1,10 +1,9 @@
 package io.sidecarinjector.inject;
 
-import java.util.List;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.overrides.PodRejectedException;
+import java.util.List;
 
 /**
  * The few structural facts injection relies on, checked up front so that a malformed pod is refused with a
@@ -12,8 +11,7 @@ import io.sidecarinjector.overrides.PodRejectedException;
  */
 final class PodShape {
 
-    private PodShape() {
-    }
+    private PodShape() {}
 
     static void check(Pod pod) {
         if (pod.getMetadata() != null) {
@@ -33,8 +31,9 @@ final class PodShape {
      * that no step of the pipeline meets a null where a string stands.
      */
     static Pod withoutNullValues(Pod pod) {
-        if (pod.getMetadata() == null || (!hasNull(pod.getMetadata().getLabels())
-                && !hasNull(pod.getMetadata().getAnnotations()))) {
+        if (pod.getMetadata() == null
+                || (!hasNull(pod.getMetadata().getLabels())
+                        && !hasNull(pod.getMetadata().getAnnotations()))) {
             return pod;
         }
         Pod copy = new io.fabric8.kubernetes.api.model.PodBuilder(pod).build();

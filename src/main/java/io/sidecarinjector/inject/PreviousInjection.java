@@ -1,15 +1,7 @@
 package io.sidecarinjector.inject;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -18,6 +10,12 @@ import io.sidecarinjector.overrides.Annotations;
 import io.sidecarinjector.probe.ProbeRewriter;
 import io.sidecarinjector.render.SidecarValuesFactory;
 import io.sidecarinjector.support.Mappers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Removes what an earlier injection added, as listed in its status annotation, puts back the probes it rewrote
@@ -26,12 +24,12 @@ import io.sidecarinjector.support.Mappers;
  */
 final class PreviousInjection {
 
-    private PreviousInjection() {
-    }
+    private PreviousInjection() {}
 
     /** @param statusPort the proxy's status port: prometheus.io annotations pointing at it were injected */
     static Pod strip(Pod pod, int statusPort) {
-        Map<String, String> annotations = pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
+        Map<String, String> annotations =
+                pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
         if (annotations == null || !annotations.containsKey(InjectionStatus.ANNOTATION)) {
             return pod;
         }
@@ -45,11 +43,12 @@ final class PreviousInjection {
             return copy;
         }
         PodSpec spec = copy.getSpec();
-        spec.setInitContainers(without(spec.getInitContainers(), status.all(status.initContainers()), Container::getName));
+        spec.setInitContainers(
+                without(spec.getInitContainers(), status.all(status.initContainers()), Container::getName));
         spec.setContainers(without(spec.getContainers(), status.all(status.containers()), Container::getName));
         spec.setVolumes(without(spec.getVolumes(), status.all(status.volumes()), v -> v.getName()));
-        spec.setImagePullSecrets(without(spec.getImagePullSecrets(), status.all(status.imagePullSecrets()),
-                s -> s.getName()));
+        spec.setImagePullSecrets(
+                without(spec.getImagePullSecrets(), status.all(status.imagePullSecrets()), s -> s.getName()));
         reinsertOverrides(spec, remaining.get(Annotations.PROXY_OVERRIDES));
         return copy;
     }
@@ -68,8 +67,7 @@ final class PreviousInjection {
         }
     }
 
-    private static List<Container> with(List<Container> containers, JsonNode recorded)
-            throws JsonProcessingException {
+    private static List<Container> with(List<Container> containers, JsonNode recorded) throws JsonProcessingException {
         List<Container> result = containers == null ? new ArrayList<>() : new ArrayList<>(containers);
         for (JsonNode node : recorded) {
             Container c = Mappers.JSON.treeToValue(node, Container.class);

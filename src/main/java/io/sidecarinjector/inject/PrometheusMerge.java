@@ -1,15 +1,14 @@
 package io.sidecarinjector.inject;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.istio.MeshConfig;
 import io.sidecarinjector.support.Mappers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Istio's metrics merge: the proxy serves the application's metrics together with its own on its status port. The
@@ -25,8 +24,7 @@ final class PrometheusMerge {
     static final String PATH = "prometheus_io_path";
     static final String ENV = "ISTIO_PROMETHEUS_ANNOTATIONS";
 
-    private PrometheusMerge() {
-    }
+    private PrometheusMerge() {}
 
     static void apply(Pod pod, Container proxy, MeshConfig mesh, int statusPort) {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
@@ -65,7 +63,8 @@ final class PrometheusMerge {
         }
         clear(annotations);
         String kept = null;
-        for (List<Container> list : java.util.Arrays.asList(pod.getSpec() == null ? null : pod.getSpec().getContainers(),
+        for (List<Container> list : java.util.Arrays.asList(
+                pod.getSpec() == null ? null : pod.getSpec().getContainers(),
                 pod.getSpec() == null ? null : pod.getSpec().getInitContainers())) {
             for (Container c : list == null ? List.<Container>of() : list) {
                 if ("istio-proxy".equals(c.getName()) && c.getEnv() != null) {

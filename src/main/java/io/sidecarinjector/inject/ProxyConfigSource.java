@@ -1,9 +1,8 @@
 package io.sidecarinjector.inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Istio's ProxyConfig resources ({@code networking.istio.io/v1beta1}) that apply to a pod, as ProxyConfig fields

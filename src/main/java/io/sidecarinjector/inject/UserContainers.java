@@ -1,11 +1,8 @@
 package io.sidecarinjector.inject;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -13,6 +10,7 @@ import io.sidecarinjector.merge.PodMerger;
 import io.sidecarinjector.overrides.Annotations;
 import io.sidecarinjector.render.SidecarValuesFactory;
 import io.sidecarinjector.support.Mappers;
+import java.util.List;
 
 /**
  * A pod may declare a container under an injected name (its own {@code istio-proxy}, with other resources, say):
@@ -24,8 +22,7 @@ final class UserContainers {
 
     static final String AUTO_IMAGE = "auto";
 
-    private UserContainers() {
-    }
+    private UserContainers() {}
 
     /**
      * @param merged the pod with the templates laid over it; written into
@@ -55,8 +52,8 @@ final class UserContainers {
         }
         if (!reinjected && !overrides.isEmpty()) {
             ObjectNode metadata = merged.get("metadata") instanceof ObjectNode m ? m : merged.putObject("metadata");
-            ObjectNode annotations = metadata.get("annotations") instanceof ObjectNode a ? a
-                    : metadata.putObject("annotations");
+            ObjectNode annotations =
+                    metadata.get("annotations") instanceof ObjectNode a ? a : metadata.putObject("annotations");
             annotations.put(Annotations.PROXY_OVERRIDES, overrides.toString());
         }
     }
@@ -65,8 +62,8 @@ final class UserContainers {
         if (pod.getSpec() == null) {
             return null;
         }
-        for (List<Container> list : java.util.Arrays.asList(pod.getSpec().getContainers(),
-                pod.getSpec().getInitContainers())) {
+        for (List<Container> list : java.util.Arrays.asList(
+                pod.getSpec().getContainers(), pod.getSpec().getInitContainers())) {
             if (list != null) {
                 for (Container c : list) {
                     if (name.equals(c.getName())) {
@@ -81,7 +78,8 @@ final class UserContainers {
     private static ObjectNode target(ObjectNode pod, String name) {
         for (String list : List.of("containers", "initContainers")) {
             if (pod.path("spec").path(list) instanceof ArrayNode items) {
-                ObjectNode match = PodMerger.find(items, "name", Mappers.JSON.getNodeFactory().textNode(name));
+                ObjectNode match = PodMerger.find(
+                        items, "name", Mappers.JSON.getNodeFactory().textNode(name));
                 if (match != null) {
                     return match;
                 }
@@ -97,21 +95,26 @@ final class UserContainers {
      */
     static void adjustInitUser(Pod pod, Pod base, String interceptionMode) {
         Container own = find(base, SidecarValuesFactory.PROXY_CONTAINER);
-        if (own == null || own.getSecurityContext() == null
-                || (own.getSecurityContext().getRunAsUser() == null && own.getSecurityContext().getRunAsGroup() == null)) {
+        if (own == null
+                || own.getSecurityContext() == null
+                || (own.getSecurityContext().getRunAsUser() == null
+                        && own.getSecurityContext().getRunAsGroup() == null)) {
             return;
         }
         Container init = null;
         for (String name : List.of(SidecarValuesFactory.INIT_CONTAINER, SidecarValuesFactory.VALIDATION_CONTAINER)) {
             if (init == null && pod.getSpec().getInitContainers() != null) {
-                init = pod.getSpec().getInitContainers().stream().filter(c -> name.equals(c.getName())).findFirst()
+                init = pod.getSpec().getInitContainers().stream()
+                        .filter(c -> name.equals(c.getName()))
+                        .findFirst()
                         .orElse(null);
             }
         }
         if (init == null) {
             return;
         }
-        String annotated = pod.getMetadata().getAnnotations() == null ? null
+        String annotated = pod.getMetadata().getAnnotations() == null
+                ? null
                 : pod.getMetadata().getAnnotations().get(Annotations.INTERCEPTION_MODE);
         boolean tproxy = "TPROXY".equals(interceptionMode) || "TPROXY".equals(annotated);
         Long uid = own.getSecurityContext().getRunAsUser();
@@ -122,8 +125,8 @@ final class UserContainers {
             }
         }
         if (!tproxy && SidecarValuesFactory.VALIDATION_CONTAINER.equals(init.getName())) {
-            SecurityContext context = init.getSecurityContext() == null ? new SecurityContext()
-                    : init.getSecurityContext();
+            SecurityContext context =
+                    init.getSecurityContext() == null ? new SecurityContext() : init.getSecurityContext();
             if (uid != null) {
                 context.setRunAsUser(uid);
             }

@@ -1,10 +1,9 @@
 package io.sidecarinjector.iptables;
 
+import io.fabric8.kubernetes.api.model.Container;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import io.fabric8.kubernetes.api.model.Container;
 
 /**
  * What {@code istio-iptables} is told to do, read back from the arguments of the injected {@code istio-init}
@@ -21,9 +20,17 @@ import io.fabric8.kubernetes.api.model.Container;
  * @param excludeInboundPorts {@code -d}
  * @param excludeOutboundPorts {@code -o}
  */
-public record CaptureSettings(int outboundPort, int inboundPort, String proxyUid, String proxyGid, String mode,
-        List<String> includeOutboundCidrs, List<String> excludeOutboundCidrs, List<String> includeInboundPorts,
-        List<String> excludeInboundPorts, List<String> excludeOutboundPorts) {
+public record CaptureSettings(
+        int outboundPort,
+        int inboundPort,
+        String proxyUid,
+        String proxyGid,
+        String mode,
+        List<String> includeOutboundCidrs,
+        List<String> excludeOutboundCidrs,
+        List<String> includeInboundPorts,
+        List<String> excludeInboundPorts,
+        List<String> excludeOutboundPorts) {
 
     /** @throws IllegalArgumentException when the container is not an istio-iptables invocation */
     public static CaptureSettings fromInitContainer(Container init) {
@@ -37,8 +44,7 @@ public record CaptureSettings(int outboundPort, int inboundPort, String proxyUid
         if (args.isEmpty() || !args.get(0).equals("istio-iptables")) {
             throw new IllegalArgumentException("container " + init.getName() + " does not run istio-iptables");
         }
-        String p = "15001", z = "15006", u = "1337", g = null, m = "REDIRECT", i = "*", x = "", b = "*", d = "",
-                o = "";
+        String p = "15001", z = "15006", u = "1337", g = null, m = "REDIRECT", i = "*", x = "", b = "*", d = "", o = "";
         for (int k = 1; k < args.size(); k++) {
             String flag = args.get(k);
             if (!flag.startsWith("-") || flag.startsWith("--") || k + 1 >= args.size()) {
@@ -61,11 +67,23 @@ public record CaptureSettings(int outboundPort, int inboundPort, String proxyUid
                 }
             }
         }
-        return new CaptureSettings(Integer.parseInt(p), Integer.parseInt(z), u, g == null ? u : g, m, list(i),
-                list(x), list(b), list(d), list(o));
+        return new CaptureSettings(
+                Integer.parseInt(p),
+                Integer.parseInt(z),
+                u,
+                g == null ? u : g,
+                m,
+                list(i),
+                list(x),
+                list(b),
+                list(d),
+                list(o));
     }
 
     private static List<String> list(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

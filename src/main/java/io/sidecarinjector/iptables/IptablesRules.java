@@ -13,10 +13,10 @@ public final class IptablesRules {
     static final String TUNNEL_PORT = "15008";
     /** The source address the proxy uses for inbound passthrough on loopback. */
     static final String INBOUND_PASSTHROUGH_SOURCE = "127.0.0.6/32";
+
     static final String LOCALHOST = "127.0.0.1/32";
 
-    private IptablesRules() {
-    }
+    private IptablesRules() {}
 
     public static List<String> render(CaptureSettings s) {
         boolean tproxy = "TPROXY".equals(s.mode());
@@ -28,7 +28,8 @@ public final class IptablesRules {
     }
 
     private static RuleSet nat(CaptureSettings s, boolean tproxy) {
-        RuleSet nat = new RuleSet("nat").chain("ISTIO_OUTPUT").chain("ISTIO_REDIRECT").chain("ISTIO_IN_REDIRECT");
+        RuleSet nat =
+                new RuleSet("nat").chain("ISTIO_OUTPUT").chain("ISTIO_REDIRECT").chain("ISTIO_IN_REDIRECT");
         nat.append("ISTIO_REDIRECT", "-p tcp -j REDIRECT --to-ports " + s.outboundPort());
         nat.append("ISTIO_IN_REDIRECT", "-p tcp -j REDIRECT --to-ports " + s.inboundPort());
         if (!tproxy && !s.includeInboundPorts().isEmpty()) {
@@ -43,8 +44,10 @@ public final class IptablesRules {
         nat.append("ISTIO_OUTPUT", "-s " + INBOUND_PASSTHROUGH_SOURCE + " -o lo -j RETURN");
         // the proxy talking to a local address that is not localhost is inbound traffic to itself
         for (String owner : List.of("--uid-owner " + s.proxyUid(), "--gid-owner " + s.proxyGid())) {
-            nat.append("ISTIO_OUTPUT", "! -d " + LOCALHOST + " -o lo -p tcp -m tcp ! --dport " + TUNNEL_PORT
-                    + " -m owner " + owner + " -j ISTIO_IN_REDIRECT");
+            nat.append(
+                    "ISTIO_OUTPUT",
+                    "! -d " + LOCALHOST + " -o lo -p tcp -m tcp ! --dport " + TUNNEL_PORT + " -m owner " + owner
+                            + " -j ISTIO_IN_REDIRECT");
             nat.append("ISTIO_OUTPUT", "-o lo -m owner ! " + owner + " -j RETURN");
             nat.append("ISTIO_OUTPUT", "-m owner " + owner + " -j RETURN");
         }
@@ -68,13 +71,18 @@ public final class IptablesRules {
         String mark = "0x" + Integer.toHexString(Integer.parseInt(s.proxyUid())) + "/0xffffffff";
         mangle.append("ISTIO_DIVERT", "-j MARK --set-xmark " + mark);
         mangle.append("ISTIO_DIVERT", "-j ACCEPT");
-        mangle.append("ISTIO_TPROXY", "! -d " + LOCALHOST + " -p tcp -j TPROXY --on-port " + s.inboundPort()
-                + " --on-ip 0.0.0.0 --tproxy-mark " + mark);
+        mangle.append(
+                "ISTIO_TPROXY",
+                "! -d " + LOCALHOST + " -p tcp -j TPROXY --on-port " + s.inboundPort()
+                        + " --on-ip 0.0.0.0 --tproxy-mark " + mark);
         if (!s.includeInboundPorts().isEmpty()) {
             mangle.chain("ISTIO_INBOUND");
             mangle.append("PREROUTING", "-p tcp -j ISTIO_INBOUND");
             // packets of connections already diverted are marked and delivered without going through TPROXY again
-            inboundCapture(mangle, s, List.of("-p tcp -m conntrack --ctstate RELATED,ESTABLISHED -j ISTIO_DIVERT"),
+            inboundCapture(
+                    mangle,
+                    s,
+                    List.of("-p tcp -m conntrack --ctstate RELATED,ESTABLISHED -j ISTIO_DIVERT"),
                     "-j ISTIO_TPROXY");
         }
         return mangle;

@@ -10,8 +10,8 @@ import java.util.TreeSet;
 final class RuleSet {
 
     private static final List<String> NAT_BUILTINS = List.of("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING");
-    private static final List<String> MANGLE_BUILTINS = List.of("PREROUTING", "INPUT", "FORWARD", "OUTPUT",
-            "POSTROUTING");
+    private static final List<String> MANGLE_BUILTINS =
+            List.of("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING");
 
     private final String table;
     private final Map<String, List<String>> rules = new LinkedHashMap<>();

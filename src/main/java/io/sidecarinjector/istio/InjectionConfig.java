@@ -1,10 +1,9 @@
 package io.sidecarinjector.istio;
 
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The injector's configuration (ConfigMap {@code istio-sidecar-injector}, key {@code config}), in Istio's shape.
@@ -32,7 +31,8 @@ public record InjectionConfig(
 
     public InjectionConfig {
         policy = policy == null ? "enabled" : policy;
-        defaultTemplates = defaultTemplates == null || defaultTemplates.isEmpty() ? List.of("sidecar")
+        defaultTemplates = defaultTemplates == null || defaultTemplates.isEmpty()
+                ? List.of("sidecar")
                 : List.copyOf(defaultTemplates);
         templates = templates == null ? Map.of() : Map.copyOf(templates);
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);

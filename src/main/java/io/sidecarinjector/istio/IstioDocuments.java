@@ -1,5 +1,13 @@
 package io.sidecarinjector.istio;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.Resources;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -7,16 +15,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.sidecarinjector.config.InvalidConfigException;
-import io.sidecarinjector.support.Mappers;
-import io.sidecarinjector.support.Resources;
 
 /**
  * Istio's three configuration documents, read, checked and merged over the built-in defaults of Istio 1.30
@@ -56,8 +54,9 @@ public record IstioDocuments(MeshConfig mesh, InjectionConfig injection, Values 
      * @param values a values document (JSON or YAML), or empty for the defaults
      * @throws InvalidConfigException naming the document, the key and its line
      */
-    public static IstioDocuments load(Optional<TextDocument> mesh, Optional<TextDocument> config,
-            Optional<TextDocument> values) throws InvalidConfigException {
+    public static IstioDocuments load(
+            Optional<TextDocument> mesh, Optional<TextDocument> config, Optional<TextDocument> values)
+            throws InvalidConfigException {
         ObjectNode meshTree = MESH_TREE.deepCopy();
         Optional<YamlTree> meshDoc = read(mesh);
         if (meshDoc.isPresent()) {
@@ -69,13 +68,14 @@ public record IstioDocuments(MeshConfig mesh, InjectionConfig injection, Values 
         configDoc.ifPresent(doc -> mergeInto(configTree, (ObjectNode) doc.tree()));
         InjectionConfig injection = bind(configTree, configDoc);
         if (!POLICIES.contains(injection.policy())) {
-            throw new InvalidConfigException(configDoc.map(d -> d.where("/policy")).orElse(CONFIG_DEFAULTS)
-                    + ": key 'policy': value '" + injection.policy() + "' is not one of enabled, disabled");
+            throw new InvalidConfigException(
+                    configDoc.map(d -> d.where("/policy")).orElse(CONFIG_DEFAULTS) + ": key 'policy': value '"
+                            + injection.policy() + "' is not one of enabled, disabled");
         }
         ObjectNode valuesTree = VALUES_TREE.deepCopy();
         read(values).ifPresent(doc -> mergeValues(valuesTree, (ObjectNode) doc.tree()));
-        return new IstioDocuments(new MeshConfig(meshTree), injection, new Values(valuesTree),
-                hash(meshTree, configTree, valuesTree));
+        return new IstioDocuments(
+                new MeshConfig(meshTree), injection, new Values(valuesTree), hash(meshTree, configTree, valuesTree));
     }
 
     /** The same documents with other values (e.g. observed ones), keeping the hash. */
@@ -103,14 +103,17 @@ public record IstioDocuments(MeshConfig mesh, InjectionConfig injection, Values 
             return Mappers.STRICT_YAML.treeToValue(tree, InjectionConfig.class);
         } catch (UnrecognizedPropertyException e) {
             String pointer = "/" + e.getPropertyName();
-            throw new InvalidConfigException(doc.map(d -> d.where(pointer)).orElse(name) + ": unknown key '"
-                    + e.getPropertyName() + "' (the injection configuration has policy, defaultTemplates, templates,"
-                    + " aliases, neverInjectSelector, alwaysInjectSelector, injectedAnnotations)", e);
+            throw new InvalidConfigException(
+                    doc.map(d -> d.where(pointer)).orElse(name) + ": unknown key '"
+                            + e.getPropertyName()
+                            + "' (the injection configuration has policy, defaultTemplates, templates,"
+                            + " aliases, neverInjectSelector, alwaysInjectSelector, injectedAnnotations)",
+                    e);
         } catch (JsonProcessingException e) {
             String path = pathOf(e);
             String pointer = "/" + path.replace('.', '/');
-            throw new InvalidConfigException(doc.map(d -> d.where(pointer)).orElse(name) + ": key '" + path + "': "
-                    + e.getOriginalMessage(), e);
+            throw new InvalidConfigException(
+                    doc.map(d -> d.where(pointer)).orElse(name) + ": key '" + path + "': " + e.getOriginalMessage(), e);
         }
     }
 
@@ -153,7 +156,8 @@ public record IstioDocuments(MeshConfig mesh, InjectionConfig injection, Values 
             JsonNode existing = base.get(field.getKey());
             if (field.getValue().isNull()) {
                 base.remove(field.getKey());
-            } else if (existing instanceof ObjectNode baseChild && field.getValue() instanceof ObjectNode child
+            } else if (existing instanceof ObjectNode baseChild
+                    && field.getValue() instanceof ObjectNode child
                     && !field.getKey().equals("resources")) {
                 mergeValues(baseChild, child);
             } else {

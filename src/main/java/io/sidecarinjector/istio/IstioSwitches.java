@@ -1,9 +1,8 @@
 package io.sidecarinjector.istio;
 
+import io.sidecarinjector.config.InvalidConfigException;
 import java.util.Locale;
 import java.util.Map;
-
-import io.sidecarinjector.config.InvalidConfigException;
 
 /**
  * Settings that Istio takes from istiod's environment rather than from its documents, read from this injector's
@@ -17,7 +16,9 @@ public record IstioSwitches(NativeSidecars nativeSidecars, String compliancePoli
 
     /** How native sidecars are chosen. */
     public enum NativeSidecars {
-        TRUE, FALSE, AUTO
+        TRUE,
+        FALSE,
+        AUTO
     }
 
     public static final String NATIVE_SIDECARS_VARIABLE = "ENABLE_NATIVE_SIDECARS";
@@ -25,15 +26,18 @@ public record IstioSwitches(NativeSidecars nativeSidecars, String compliancePoli
 
     /** @throws InvalidConfigException naming the variable when its value is not one Istio accepts */
     public static IstioSwitches from(Map<String, String> environment) throws InvalidConfigException {
-        String native_ = environment.getOrDefault(NATIVE_SIDECARS_VARIABLE, "auto").trim();
+        String native_ =
+                environment.getOrDefault(NATIVE_SIDECARS_VARIABLE, "auto").trim();
         NativeSidecars mode = switch (native_.toLowerCase(Locale.ROOT)) {
             case "true" -> NativeSidecars.TRUE;
             case "false" -> NativeSidecars.FALSE;
             case "auto", "" -> NativeSidecars.AUTO;
-            default -> throw new InvalidConfigException(NATIVE_SIDECARS_VARIABLE + "=" + native_
-                    + " is not one of true, false, auto");
+            default ->
+                throw new InvalidConfigException(
+                        NATIVE_SIDECARS_VARIABLE + "=" + native_ + " is not one of true, false, auto");
         };
-        return new IstioSwitches(mode, environment.getOrDefault(COMPLIANCE_POLICY_VARIABLE, "").trim());
+        return new IstioSwitches(
+                mode, environment.getOrDefault(COMPLIANCE_POLICY_VARIABLE, "").trim());
     }
 
     /** The environment of this process. */

@@ -1,9 +1,8 @@
 package io.sidecarinjector.istio;
 
-import java.util.Optional;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
 
 /**
  * Istio's MeshConfig (ConfigMap {@code istio}, key {@code mesh}), merged over Istio's defaults and checked against
@@ -40,7 +39,8 @@ public final class MeshConfig {
 
     /** {@code localhost} or {@code passthrough}: where the proxy sends inbound traffic. */
     public String inboundTrafficPolicyMode() {
-        return "LOCALHOST".equals(tree.path("inboundTrafficPolicy").path("mode").asText()) ? "localhost"
+        return "LOCALHOST".equals(tree.path("inboundTrafficPolicy").path("mode").asText())
+                ? "localhost"
                 : "passthrough";
     }
 
@@ -62,8 +62,10 @@ public final class MeshConfig {
     /** Whether an extension provider asks for OpenTelemetry's semantic conventions in resource attributes. */
     public boolean otelSemanticConventions() {
         for (JsonNode provider : tree.path("extensionProviders")) {
-            if ("OTEL_SEMANTIC_CONVENTIONS".equals(
-                    provider.path("opentelemetry").path("serviceAttributeEnrichment").asText())) {
+            if ("OTEL_SEMANTIC_CONVENTIONS"
+                    .equals(provider.path("opentelemetry")
+                            .path("serviceAttributeEnrichment")
+                            .asText())) {
                 return true;
             }
         }

@@ -1,16 +1,14 @@
 package io.sidecarinjector.istio;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.support.Mappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.sidecarinjector.config.InvalidConfigException;
-import io.sidecarinjector.support.Mappers;
 
 /**
  * The field names of Istio's MeshConfig and ProxyConfig and the type of each (resource
@@ -23,8 +21,7 @@ public final class MeshSchema {
     private static final JsonNode TYPES = load();
     private static final Pattern DURATION = Pattern.compile("-?([0-9]+(\\.[0-9]*)?(h|m|s|ms|us|µs|ns))+");
 
-    private MeshSchema() {
-    }
+    private MeshSchema() {}
 
     /** Checks a whole MeshConfig document. */
     public static void checkMeshConfig(YamlTree document) throws InvalidConfigException {
@@ -57,11 +54,14 @@ public final class MeshSchema {
                 copy.set(name, value.deepCopy());
             } else if (fieldType.isArray() && value.isArray()) {
                 com.fasterxml.jackson.databind.node.ArrayNode items = copy.putArray(name);
-                value.forEach(item -> items.add(normalized(item, fieldType.get(0).asText())));
+                value.forEach(
+                        item -> items.add(normalized(item, fieldType.get(0).asText())));
             } else if (fieldType.isObject() && value.isObject()) {
                 com.fasterxml.jackson.databind.node.ObjectNode map = copy.putObject(name);
-                value.fields().forEachRemaining(e -> map.set(e.getKey(), normalized(e.getValue(),
-                        fieldType.get("*").asText())));
+                value.fields()
+                        .forEachRemaining(e -> map.set(
+                                e.getKey(),
+                                normalized(e.getValue(), fieldType.get("*").asText())));
             } else {
                 copy.set(name, normalized(value, fieldType.asText()));
             }
@@ -74,8 +74,7 @@ public final class MeshSchema {
             return;
         }
         switch (type) {
-            case "any" -> {
-            }
+            case "any" -> {}
             case "string", "enum" -> scalar(doc, node, pointer, type);
             case "int", "number" -> {
                 if (!node.isNumber() && !(node.isTextual() && node.asText().matches("-?[0-9.eE+-]+"))) {
@@ -146,8 +145,7 @@ public final class MeshSchema {
         }
     }
 
-    private static void scalar(YamlTree doc, JsonNode node, String pointer, String type)
-            throws InvalidConfigException {
+    private static void scalar(YamlTree doc, JsonNode node, String pointer, String type) throws InvalidConfigException {
         if (!node.isValueNode()) {
             throw wrong(doc, pointer, "enum".equals(type) ? "one of the field's names" : "a string", node);
         }

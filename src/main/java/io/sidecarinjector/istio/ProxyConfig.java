@@ -1,14 +1,12 @@
 package io.sidecarinjector.istio;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sidecarinjector.support.Mappers;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.sidecarinjector.support.Mappers;
 
 /**
  * Istio's ProxyConfig (the mesh's {@code defaultConfig}, ProxyConfig resources, the {@code proxy.istio.io/config}
@@ -92,7 +90,9 @@ public final class ProxyConfig {
     /** proxyMetadata in key order, as the proxy's environment receives it. */
     public Map<String, String> proxyMetadata() {
         Map<String, String> metadata = new TreeMap<>();
-        tree.path("proxyMetadata").fields().forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+        tree.path("proxyMetadata")
+                .fields()
+                .forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
         return metadata;
     }
 

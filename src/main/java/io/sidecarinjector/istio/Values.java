@@ -1,12 +1,11 @@
 package io.sidecarinjector.istio;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Istio's Helm values as the injector's ConfigMap carries them (key {@code values}), merged over the built-in
@@ -21,8 +20,7 @@ public final class Values {
     private final java.util.Map<String, JsonNode> lookups = new java.util.concurrent.ConcurrentHashMap<>();
 
     Values(ObjectNode tree) {
-        this(tree, path -> {
-        });
+        this(tree, path -> {});
     }
 
     private Values(ObjectNode tree, java.util.function.Consumer<String> observer) {

@@ -1,20 +1,18 @@
 package io.sidecarinjector.istio;
 
-import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-
 import io.sidecarinjector.config.InvalidConfigException;
 import io.sidecarinjector.support.Mappers;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A YAML (or JSON) document read into a tree, with the line of every key, so that an error can name the line of
@@ -60,7 +58,9 @@ public record YamlTree(TextDocument document, JsonNode tree, Map<String, Integer
             while ((token = parser.nextToken()) != null) {
                 if (token == JsonToken.FIELD_NAME) {
                     field = escape(parser.currentName());
-                    lines.put(pointer(frames) + "/" + field, parser.currentTokenLocation().getLineNr());
+                    lines.put(
+                            pointer(frames) + "/" + field,
+                            parser.currentTokenLocation().getLineNr());
                 } else if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
                     Frame parent = frames.peekLast();
                     String segment = parent == null ? null : parent.array ? String.valueOf(parent.index) : field;

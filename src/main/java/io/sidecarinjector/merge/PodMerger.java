@@ -1,11 +1,10 @@
 package io.sidecarinjector.merge;
 
-import java.util.Iterator;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Lays a partial pod over a pod, with the rules of Kubernetes' strategic merge that Istio applies to its
@@ -24,8 +23,7 @@ public final class PodMerger {
             "ports", "containerPort",
             "volumeMounts", "mountPath");
 
-    private PodMerger() {
-    }
+    private PodMerger() {}
 
     /**
      * @param target the tree the overlay is written into
@@ -43,7 +41,8 @@ public final class PodMerger {
             }
             if (existing instanceof ObjectNode existingObject && incoming instanceof ObjectNode incomingObject) {
                 overlay(existingObject, incomingObject);
-            } else if (existing instanceof ArrayNode existingList && incoming instanceof ArrayNode incomingList
+            } else if (existing instanceof ArrayNode existingList
+                    && incoming instanceof ArrayNode incomingList
                     && MERGE_KEYS.containsKey(name)) {
                 mergeList(existingList, incomingList, MERGE_KEYS.get(name));
             } else {

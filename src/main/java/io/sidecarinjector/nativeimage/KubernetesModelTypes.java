@@ -1,5 +1,15 @@
 package io.sidecarinjector.nativeimage;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.WatchEvent;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationList;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
@@ -14,18 +24,6 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.api.model.WatchEvent;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationList;
 
 /**
  * The Kubernetes model types that Jackson reads and writes in this service: the roots below and every model type
@@ -46,22 +44,26 @@ public final class KubernetesModelTypes {
      * {@code kube-inject --cluster} reads, and the Secret, MutatingWebhookConfiguration, watch events and API-server
      * errors of self-managed TLS.
      */
-    public static final List<Class<?>> ROOTS = List.of(Pod.class, AdmissionReview.class, ConfigMap.class,
-            Secret.class, MutatingWebhookConfiguration.class, MutatingWebhookConfigurationList.class, WatchEvent.class,
+    public static final List<Class<?>> ROOTS = List.of(
+            Pod.class,
+            AdmissionReview.class,
+            ConfigMap.class,
+            Secret.class,
+            MutatingWebhookConfiguration.class,
+            MutatingWebhookConfigurationList.class,
+            WatchEvent.class,
             Status.class);
 
     private static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
 
-    private KubernetesModelTypes() {
-    }
+    private KubernetesModelTypes() {}
 
     /**
      * @param models the model types, to register with their constructors, methods and fields
      * @param handlers the Jackson (de)serializers that the model types' annotations name, to register with their
      *        constructors
      */
-    public record Walk(Set<Class<?>> models, Set<Class<?>> handlers) {
-    }
+    public record Walk(Set<Class<?>> models, Set<Class<?>> handlers) {}
 
     /** Walks the model from {@link #ROOTS}. */
     public static Walk walk() {
@@ -93,8 +95,11 @@ public final class KubernetesModelTypes {
      * type is filled by the client's KubernetesDeserializer, which looks the class up by kind.
      */
     private static boolean isModel(Class<?> c) {
-        return c.getName().startsWith(MODEL_PACKAGE) && !c.isInterface() && !c.isEnum()
-                && !c.getSimpleName().endsWith("Builder") && !c.getSimpleName().endsWith("Fluent");
+        return c.getName().startsWith(MODEL_PACKAGE)
+                && !c.isInterface()
+                && !c.isEnum()
+                && !c.getSimpleName().endsWith("Builder")
+                && !c.getSimpleName().endsWith("Fluent");
     }
 
     private static void visit(Class<?> c, Deque<Type> pending, Set<Class<?>> handlers) {
@@ -109,7 +114,8 @@ public final class KubernetesModelTypes {
             }
         }
         for (Method method : c.getDeclaredMethods()) {
-            if (Modifier.isPublic(method.getModifiers()) && !Modifier.isStatic(method.getModifiers())
+            if (Modifier.isPublic(method.getModifiers())
+                    && !Modifier.isStatic(method.getModifiers())
                     && !method.isSynthetic()) {
                 if (method.getParameterCount() == 0 && method.getReturnType() != void.class) {
                     pending.add(method.getGenericReturnType());

@@ -46,11 +46,25 @@ public final class Annotations {
     public static final String NETWORK_LABEL = "topology.istio.io/network";
 
     /** The {@code sidecar.istio.io/} annotations that are understood; any other is warned about. */
-    static final Set<String> KNOWN_SIDECAR = Set.of(INJECT, STATUS, PROXY_IMAGE, PROXY_IMAGE_TYPE, INTERCEPTION_MODE,
-            PROXY_CPU, PROXY_MEMORY, PROXY_CPU_LIMIT, PROXY_MEMORY_LIMIT, CAP_NET_BIND_SERVICE, BOOTSTRAP_OVERRIDE,
-            AGENT_LOG_LEVEL, REWRITE_PROBES, NATIVE_SIDECAR, USER_VOLUME, USER_VOLUME_MOUNT, LOG_LEVEL,
+    static final Set<String> KNOWN_SIDECAR = Set.of(
+            INJECT,
+            STATUS,
+            PROXY_IMAGE,
+            PROXY_IMAGE_TYPE,
+            INTERCEPTION_MODE,
+            PROXY_CPU,
+            PROXY_MEMORY,
+            PROXY_CPU_LIMIT,
+            PROXY_MEMORY_LIMIT,
+            CAP_NET_BIND_SERVICE,
+            BOOTSTRAP_OVERRIDE,
+            AGENT_LOG_LEVEL,
+            REWRITE_PROBES,
+            NATIVE_SIDECAR,
+            USER_VOLUME,
+            USER_VOLUME_MOUNT,
+            LOG_LEVEL,
             COMPONENT_LOG_LEVEL);
 
-    private Annotations() {
-    }
+    private Annotations() {}
 }

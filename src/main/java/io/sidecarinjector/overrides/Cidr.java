@@ -11,8 +11,7 @@ final class Cidr {
             "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
 
-    private Cidr() {
-    }
+    private Cidr() {}
 
     static boolean isValid(String cidr) {
         int slash = cidr.indexOf('/');

@@ -1,12 +1,10 @@
 package io.sidecarinjector.overrides;
 
-import java.util.List;
-import java.util.Optional;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * What a pod's annotations change in its injection, validated. Empty means "the mesh default".

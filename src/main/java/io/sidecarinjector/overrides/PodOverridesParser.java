@@ -1,17 +1,8 @@
 package io.sidecarinjector.overrides;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Pattern;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -21,6 +12,13 @@ import io.sidecarinjector.istio.TextDocument;
 import io.sidecarinjector.istio.YamlTree;
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.support.Messages;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads and validates a pod's injection annotations. An invalid value rejects the pod with a message that names
@@ -36,8 +34,7 @@ public final class PodOverridesParser {
     private static final Pattern COMPONENT_LOG_LEVEL = Pattern.compile(
             "[a-z_]+:(trace|debug|info|warning|warn|error|critical|off)(,[a-z_]+:(trace|debug|info|warning|warn|error|critical|off))*");
 
-    private PodOverridesParser() {
-    }
+    private PodOverridesParser() {}
 
     /** @throws PodRejectedException naming the first invalid annotation and its value */
     public static PodOverrides parse(Map<String, String> annotations) {
@@ -51,27 +48,35 @@ public final class PodOverridesParser {
         Optional<JsonNode> proxyConfig = r.get(Annotations.PROXY_CONFIG).flatMap(text -> proxyConfig(r, text));
         return new PodOverrides(
                 r.get(Annotations.PROXY_IMAGE).map(v -> r.matching(Annotations.PROXY_IMAGE, v, IMAGE, "an image name")),
-                r.get(Annotations.INTERCEPTION_MODE).map(v -> r.oneOf(Annotations.INTERCEPTION_MODE, v,
-                        Set.of("REDIRECT", "TPROXY", "NONE"))),
+                r.get(Annotations.INTERCEPTION_MODE)
+                        .map(v -> r.oneOf(Annotations.INTERCEPTION_MODE, v, Set.of("REDIRECT", "TPROXY", "NONE"))),
                 r.get(Annotations.PROXY_CPU).map(v -> r.quantity(Annotations.PROXY_CPU, v)),
                 r.get(Annotations.PROXY_MEMORY).map(v -> r.quantity(Annotations.PROXY_MEMORY, v)),
                 r.get(Annotations.PROXY_CPU_LIMIT).map(v -> r.quantity(Annotations.PROXY_CPU_LIMIT, v)),
                 r.get(Annotations.PROXY_MEMORY_LIMIT).map(v -> r.quantity(Annotations.PROXY_MEMORY_LIMIT, v)),
-                r.get(Annotations.INCLUDE_OUTBOUND_IP_RANGES).map(v -> r.cidrs(Annotations.INCLUDE_OUTBOUND_IP_RANGES, v, true)),
-                r.get(Annotations.EXCLUDE_OUTBOUND_IP_RANGES).map(v -> r.cidrs(Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v, false)),
+                r.get(Annotations.INCLUDE_OUTBOUND_IP_RANGES)
+                        .map(v -> r.cidrs(Annotations.INCLUDE_OUTBOUND_IP_RANGES, v, true)),
+                r.get(Annotations.EXCLUDE_OUTBOUND_IP_RANGES)
+                        .map(v -> r.cidrs(Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v, false)),
                 r.get(Annotations.INCLUDE_INBOUND_PORTS).map(v -> r.ports(Annotations.INCLUDE_INBOUND_PORTS, v, true)),
                 r.get(Annotations.EXCLUDE_INBOUND_PORTS).map(v -> r.ports(Annotations.EXCLUDE_INBOUND_PORTS, v, false)),
-                r.get(Annotations.EXCLUDE_OUTBOUND_PORTS).map(v -> r.ports(Annotations.EXCLUDE_OUTBOUND_PORTS, v, false)),
+                r.get(Annotations.EXCLUDE_OUTBOUND_PORTS)
+                        .map(v -> r.ports(Annotations.EXCLUDE_OUTBOUND_PORTS, v, false)),
                 r.get(Annotations.STATUS_PORT).map(v -> r.port(Annotations.STATUS_PORT, v, 0)),
                 r.get(Annotations.REWRITE_PROBES).map(v -> r.bool(Annotations.REWRITE_PROBES, v)),
                 r.get(Annotations.NATIVE_SIDECAR).map(v -> r.bool(Annotations.NATIVE_SIDECAR, v)),
                 proxyConfig,
                 r.namedJson(Annotations.USER_VOLUME, Volume.class, (name, volume) -> volume.setName(name)),
                 r.namedJson(Annotations.USER_VOLUME_MOUNT, VolumeMount.class, (name, mount) -> mount.setName(name)),
-                r.get(Annotations.LOG_LEVEL).map(v -> r.matching(Annotations.LOG_LEVEL, v, LOG_LEVEL,
-                        "one of trace, debug, info, warning, error, critical, off")),
-                r.get(Annotations.COMPONENT_LOG_LEVEL).map(v -> r.matching(Annotations.COMPONENT_LOG_LEVEL, v,
-                        COMPONENT_LOG_LEVEL, "a list of component:level")),
+                r.get(Annotations.LOG_LEVEL)
+                        .map(v -> r.matching(
+                                Annotations.LOG_LEVEL,
+                                v,
+                                LOG_LEVEL,
+                                "one of trace, debug, info, warning, error, critical, off")),
+                r.get(Annotations.COMPONENT_LOG_LEVEL)
+                        .map(v -> r.matching(
+                                Annotations.COMPONENT_LOG_LEVEL, v, COMPONENT_LOG_LEVEL, "a list of component:level")),
                 warnings);
     }
 
@@ -89,7 +94,8 @@ public final class PodOverridesParser {
             return Optional.of(MeshSchema.normalized(tree.tree(), "ProxyConfig"));
         } catch (InvalidConfigException e) {
             // "value:3: unknown key ..." reads "line 3: unknown key ..."; "value: ..." reads "..."
-            String why = e.getMessage().replaceFirst("^" + VALUE + ":(\\d+): ", "line $1: ")
+            String why = e.getMessage()
+                    .replaceFirst("^" + VALUE + ":(\\d+): ", "line $1: ")
                     .replaceFirst("^" + VALUE + ": ", "");
             throw r.invalid(Annotations.PROXY_CONFIG, text, Messages.oneLine(why));
         }
@@ -117,7 +123,8 @@ public final class PodOverridesParser {
         }
 
         PodRejectedException invalid(String key, String value, String why) {
-            return new PodRejectedException("annotation " + key + "=\"" + Messages.shown(value) + "\" is invalid: " + why);
+            return new PodRejectedException(
+                    "annotation " + key + "=\"" + Messages.shown(value) + "\" is invalid: " + why);
         }
 
         String matching(String key, String value, Pattern pattern, String what) {
@@ -129,7 +136,11 @@ public final class PodOverridesParser {
 
         String oneOf(String key, String value, Set<String> allowed) {
             if (!allowed.contains(value)) {
-                throw invalid(key, value, "expected one of " + String.join(", ", allowed.stream().sorted().toList()));
+                throw invalid(
+                        key,
+                        value,
+                        "expected one of "
+                                + String.join(", ", allowed.stream().sorted().toList()));
             }
             return value;
         }
@@ -212,15 +223,21 @@ public final class PodOverridesParser {
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 if (!field.getValue().isObject()) {
-                    throw invalid(key, text.get(), "the definition of '" + Messages.shown(field.getKey()) + "' is not an object");
+                    throw invalid(
+                            key,
+                            text.get(),
+                            "the definition of '" + Messages.shown(field.getKey()) + "' is not an object");
                 }
                 try {
                     T item = Mappers.JSON.treeToValue(field.getValue(), type);
                     naming.accept(field.getKey(), item);
                     items.add(item);
                 } catch (JsonProcessingException | IllegalArgumentException e) {
-                    throw invalid(key, text.get(), "'" + Messages.shown(field.getKey()) + "' is not a valid "
-                            + type.getSimpleName() + " (" + Messages.oneLine(e.getMessage()) + ")");
+                    throw invalid(
+                            key,
+                            text.get(),
+                            "'" + Messages.shown(field.getKey()) + "' is not a valid " + type.getSimpleName() + " ("
+                                    + Messages.oneLine(e.getMessage()) + ")");
                 }
             }
             return items;

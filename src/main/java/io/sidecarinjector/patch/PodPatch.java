@@ -1,21 +1,18 @@
 package io.sidecarinjector.patch;
 
-import java.util.EnumSet;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.sidecarinjector.support.Mappers;
+import java.util.EnumSet;
 
 /** The RFC 6902 JSON Patch that turns one pod into another, computed as their difference. */
 public final class PodPatch {
 
-    private PodPatch() {
-    }
+    private PodPatch() {}
 
     /**
      * The pod as the patch sees it. managedFields is dropped: it can be large, injection never changes it, and
@@ -45,8 +42,8 @@ public final class PodPatch {
      */
     public static ArrayNode diff(ObjectNode original, Pod mutated) {
         withoutManagedFields(original);
-        return (ArrayNode) JsonDiff.asJson(original, tree(mutated),
-                EnumSet.copyOf(DiffFlags.dontNormalizeOpIntoMoveAndCopy()));
+        return (ArrayNode)
+                JsonDiff.asJson(original, tree(mutated), EnumSet.copyOf(DiffFlags.dontNormalizeOpIntoMoveAndCopy()));
     }
 
     /** Applies a patch to a document; used to prove that a patch yields the mutated pod. */

@@ -1,18 +1,16 @@
 package io.sidecarinjector.policy;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
-import org.jboss.logging.Logger;
-
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.istio.InjectionConfig;
 import io.sidecarinjector.support.Messages;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * Istio's injection rules, in Istio's order of precedence: host network, ignored namespace, the pod's explicit
@@ -26,8 +24,8 @@ public final class InjectionPolicy {
     private static final Logger LOG = Logger.getLogger(InjectionPolicy.class);
 
     /** Namespaces whose pods Istio never injects. */
-    public static final Set<String> IGNORED_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease",
-            "local-path-storage");
+    public static final Set<String> IGNORED_NAMESPACES =
+            Set.of("kube-system", "kube-public", "kube-node-lease", "local-path-storage");
 
     private final String policy;
     private final Set<String> ignoredNamespaces;
@@ -84,38 +82,38 @@ public final class InjectionPolicy {
             return new Decision(Outcome.IGNORED_NAMESPACE, "namespace " + namespace + " is ignored", warnings);
         }
         if (!"enabled".equals(policy) && !"disabled".equals(policy)) {
-            return new Decision(Outcome.INVALID_POLICY, "invalid policy '" + policy + "' in the injection config",
-                    warnings);
+            return new Decision(
+                    Outcome.INVALID_POLICY, "invalid policy '" + policy + "' in the injection config", warnings);
         }
         Optional<ExplicitChoice> explicit = explicitChoice(labels, annotations, warnings);
         if (explicit.isPresent()) {
             ExplicitChoice choice = explicit.get();
             String what = "pod " + choice.source() + " " + INJECT_KEY + "=" + choice.inject();
-            return new Decision(choice.inject() ? Outcome.EXPLICITLY_ENABLED : Outcome.EXPLICITLY_DISABLED, what, warnings);
+            return new Decision(
+                    choice.inject() ? Outcome.EXPLICITLY_ENABLED : Outcome.EXPLICITLY_DISABLED, what, warnings);
         }
         for (PodSelector selector : neverSelectors) {
             if (selector.matches(labels)) {
-                return new Decision(Outcome.NEVER_INJECT_SELECTOR, "neverInjectSelector " + selector + " matches",
-                        warnings);
+                return new Decision(
+                        Outcome.NEVER_INJECT_SELECTOR, "neverInjectSelector " + selector + " matches", warnings);
             }
         }
         for (PodSelector selector : alwaysSelectors) {
             if (selector.matches(labels)) {
-                return new Decision(Outcome.ALWAYS_INJECT_SELECTOR, "alwaysInjectSelector " + selector + " matches",
-                        warnings);
+                return new Decision(
+                        Outcome.ALWAYS_INJECT_SELECTOR, "alwaysInjectSelector " + selector + " matches", warnings);
             }
         }
         return "enabled".equals(policy)
                 ? new Decision(Outcome.POLICY_ENABLED, "policy enabled", warnings)
-                : new Decision(Outcome.POLICY_DISABLED, "policy disabled and the pod does not ask for injection",
-                        warnings);
+                : new Decision(
+                        Outcome.POLICY_DISABLED, "policy disabled and the pod does not ask for injection", warnings);
     }
 
-    private record ExplicitChoice(String source, boolean inject) {
-    }
+    private record ExplicitChoice(String source, boolean inject) {}
 
-    private static Optional<ExplicitChoice> explicitChoice(Map<String, String> labels, Map<String, String> annotations,
-            List<String> warnings) {
+    private static Optional<ExplicitChoice> explicitChoice(
+            Map<String, String> labels, Map<String, String> annotations, List<String> warnings) {
         // as in Istio: a label that is present decides, even empty (then there is no explicit choice)
         String source = "label";
         String value = labels.get(INJECT_KEY);
@@ -136,5 +134,4 @@ public final class InjectionPolicy {
             }
         };
     }
-
 }

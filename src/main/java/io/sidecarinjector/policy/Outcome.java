@@ -34,7 +34,9 @@ public enum Outcome {
 
     /** What became of the pod. */
     public enum Kind {
-        INJECTED, SKIPPED, FAILED
+        INJECTED,
+        SKIPPED,
+        FAILED
     }
 
     private final Kind kind;

@@ -1,11 +1,10 @@
 package io.sidecarinjector.policy;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 
 /**
  * A validated Kubernetes LabelSelector. Unlike the API server's, an empty selector matches nothing, as in
@@ -26,14 +25,16 @@ public final class PodSelector {
         if (selector == null) {
             throw new IllegalArgumentException("selector is null");
         }
-        Map<String, String> labels = selector.getMatchLabels() == null ? Map.of() : Map.copyOf(selector.getMatchLabels());
-        List<LabelSelectorRequirement> exprs = selector.getMatchExpressions() == null ? List.of()
-                : List.copyOf(selector.getMatchExpressions());
+        Map<String, String> labels =
+                selector.getMatchLabels() == null ? Map.of() : Map.copyOf(selector.getMatchLabels());
+        List<LabelSelectorRequirement> exprs =
+                selector.getMatchExpressions() == null ? List.of() : List.copyOf(selector.getMatchExpressions());
         for (LabelSelectorRequirement r : exprs) {
             validate(r);
         }
         if (!selector.getAdditionalProperties().isEmpty()) {
-            throw new IllegalArgumentException("unknown selector field(s) " + selector.getAdditionalProperties().keySet());
+            throw new IllegalArgumentException("unknown selector field(s) "
+                    + selector.getAdditionalProperties().keySet());
         }
         return new PodSelector(labels, exprs);
     }
@@ -52,11 +53,13 @@ public final class PodSelector {
             }
             case "Exists", "DoesNotExist" -> {
                 if (!values.isEmpty()) {
-                    throw new IllegalArgumentException("operator " + op + " on key '" + r.getKey() + "' takes no values");
+                    throw new IllegalArgumentException(
+                            "operator " + op + " on key '" + r.getKey() + "' takes no values");
                 }
             }
-            default -> throw new IllegalArgumentException("unknown operator '" + op + "' on key '" + r.getKey()
-                    + "' (In, NotIn, Exists, DoesNotExist)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown operator '" + op + "' on key '" + r.getKey() + "' (In, NotIn, Exists, DoesNotExist)");
         }
     }
 
@@ -89,8 +92,10 @@ public final class PodSelector {
 
     @Override
     public String toString() {
-        return "matchLabels=" + matchLabels + " matchExpressions=" + expressions.stream()
-                .map(r -> r.getKey() + " " + r.getOperator() + " " + (r.getValues() == null ? "[]" : r.getValues()))
-                .toList();
+        return "matchLabels=" + matchLabels + " matchExpressions="
+                + expressions.stream()
+                        .map(r -> r.getKey() + " " + r.getOperator() + " "
+                                + (r.getValues() == null ? "[]" : r.getValues()))
+                        .toList();
     }
 }

@@ -1,16 +1,8 @@
 package io.sidecarinjector.probe;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -26,6 +18,12 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.TCPSocketAction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.sidecarinjector.support.Mappers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Istio's probe rewriting. With mutual TLS the kubelet cannot reach the application through the proxy, so each
@@ -42,14 +40,12 @@ public final class ProbeRewriter {
     static final String HEALTH = "/app-health/";
     static final String LIFECYCLE = "/app-lifecycle/";
 
-    private ProbeRewriter() {
-    }
+    private ProbeRewriter() {}
 
     /** What the proxy needs to run an original probe or hook. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @RegisterForReflection
-    record Prober(HTTPGetAction httpGet, TCPSocketAction tcpSocket, GRPCAction grpc, Integer timeoutSeconds) {
-    }
+    record Prober(HTTPGetAction httpGet, TCPSocketAction tcpSocket, GRPCAction grpc, Integer timeoutSeconds) {}
 
     /**
      * Rewrites the probes of the pod it is given, in place: the pipeline calls it on its own copy.
@@ -70,35 +66,41 @@ public final class ProbeRewriter {
                 continue;
             }
             String name = c.getName();
-            c.setReadinessProbe(probe(c, c.getReadinessProbe(), HEALTH + name + "/readyz", handOverPort, statusPort,
-                    probers));
-            c.setLivenessProbe(probe(c, c.getLivenessProbe(), HEALTH + name + "/livez", handOverPort, statusPort,
-                    probers));
-            c.setStartupProbe(probe(c, c.getStartupProbe(), HEALTH + name + "/startupz", handOverPort, statusPort,
-                    probers));
+            c.setReadinessProbe(
+                    probe(c, c.getReadinessProbe(), HEALTH + name + "/readyz", handOverPort, statusPort, probers));
+            c.setLivenessProbe(
+                    probe(c, c.getLivenessProbe(), HEALTH + name + "/livez", handOverPort, statusPort, probers));
+            c.setStartupProbe(
+                    probe(c, c.getStartupProbe(), HEALTH + name + "/startupz", handOverPort, statusPort, probers));
             Lifecycle lifecycle = c.getLifecycle();
             if (lifecycle != null) {
-                lifecycle.setPreStop(hook(c, lifecycle.getPreStop(), LIFECYCLE + name + "/prestopz", handOverPort,
-                        statusPort, probers));
-                lifecycle.setPostStart(hook(c, lifecycle.getPostStart(), LIFECYCLE + name + "/poststartz",
-                        handOverPort, statusPort, probers));
+                lifecycle.setPreStop(hook(
+                        c, lifecycle.getPreStop(), LIFECYCLE + name + "/prestopz", handOverPort, statusPort, probers));
+                lifecycle.setPostStart(hook(
+                        c,
+                        lifecycle.getPostStart(),
+                        LIFECYCLE + name + "/poststartz",
+                        handOverPort,
+                        statusPort,
+                        probers));
             }
         }
         if (!probers.isEmpty()) {
-            List<EnvVar> env = new ArrayList<>(proxy.get().getEnv() == null ? List.of() : proxy.get().getEnv());
+            List<EnvVar> env = new ArrayList<>(
+                    proxy.get().getEnv() == null ? List.of() : proxy.get().getEnv());
             env.removeIf(e -> PROBERS_ENV.equals(e.getName()));
             env.add(new EnvVar(PROBERS_ENV, json(probers), null));
             proxy.get().setEnv(env);
         }
     }
 
-    private static Probe probe(Container c, Probe probe, String path, int handOverPort, int statusPort,
-            Map<String, Prober> probers) {
+    private static Probe probe(
+            Container c, Probe probe, String path, int handOverPort, int statusPort, Map<String, Prober> probers) {
         if (probe == null) {
             return null;
         }
-        Integer timeout = probe.getTimeoutSeconds() == null || probe.getTimeoutSeconds() == 0 ? null
-                : probe.getTimeoutSeconds();
+        Integer timeout =
+                probe.getTimeoutSeconds() == null || probe.getTimeoutSeconds() == 0 ? null : probe.getTimeoutSeconds();
         Prober original;
         if (probe.getHttpGet() != null) {
             original = new Prober(probe.getHttpGet(), null, null, timeout);
@@ -110,34 +112,47 @@ public final class ProbeRewriter {
             return probe; // exec probes run inside the container and need no rewriting
         }
         handOver(c, original, path, handOverPort, probers);
-        return new io.fabric8.kubernetes.api.model.ProbeBuilder(probe).withTcpSocket(null).withGrpc(null)
-                .withHttpGet(rewritten(probe.getHttpGet(), path, statusPort)).build();
+        return new io.fabric8.kubernetes.api.model.ProbeBuilder(probe)
+                .withTcpSocket(null)
+                .withGrpc(null)
+                .withHttpGet(rewritten(probe.getHttpGet(), path, statusPort))
+                .build();
     }
 
-    private static LifecycleHandler hook(Container c, LifecycleHandler handler, String path, int handOverPort,
-            int statusPort, Map<String, Prober> probers) {
+    private static LifecycleHandler hook(
+            Container c,
+            LifecycleHandler handler,
+            String path,
+            int handOverPort,
+            int statusPort,
+            Map<String, Prober> probers) {
         if (handler == null || (handler.getHttpGet() == null && handler.getTcpSocket() == null)) {
             return handler;
         }
         handOver(c, new Prober(handler.getHttpGet(), handler.getTcpSocket(), null, null), path, handOverPort, probers);
-        return new io.fabric8.kubernetes.api.model.LifecycleHandlerBuilder(handler).withTcpSocket(null)
-                .withHttpGet(rewritten(handler.getHttpGet(), path, statusPort)).build();
+        return new io.fabric8.kubernetes.api.model.LifecycleHandlerBuilder(handler)
+                .withTcpSocket(null)
+                .withHttpGet(rewritten(handler.getHttpGet(), path, statusPort))
+                .build();
     }
 
     /** The original's port as a number, when the proxy can use it. */
-    private static void handOver(Container c, Prober original, String path, int handOverPort,
-            Map<String, Prober> probers) {
+    private static void handOver(
+            Container c, Prober original, String path, int handOverPort, Map<String, Prober> probers) {
         if (original.grpc() != null) {
             probers.put(path, original);
             return;
         }
-        IntOrString port = original.httpGet() != null ? original.httpGet().getPort() : original.tcpSocket().getPort();
+        IntOrString port = original.httpGet() != null
+                ? original.httpGet().getPort()
+                : original.tcpSocket().getPort();
         IntOrString resolved = port;
         if (port != null && port.getStrVal() != null) {
             List<ContainerPort> ports = c.getPorts() == null ? List.of() : c.getPorts();
             Optional<Integer> number = ports.stream()
                     .filter(p -> port.getStrVal().equals(p.getName()) && p.getContainerPort() != null)
-                    .map(ContainerPort::getContainerPort).findFirst();
+                    .map(ContainerPort::getContainerPort)
+                    .findFirst();
             if (number.isEmpty()) {
                 return;
             }
@@ -146,17 +161,27 @@ public final class ProbeRewriter {
             return;
         }
         Prober handed = original.httpGet() != null
-                ? new Prober(new HTTPGetActionBuilder(original.httpGet()).withPort(resolved).build(), null, null,
+                ? new Prober(
+                        new HTTPGetActionBuilder(original.httpGet())
+                                .withPort(resolved)
+                                .build(),
+                        null,
+                        null,
                         original.timeoutSeconds())
-                : new Prober(null, new io.fabric8.kubernetes.api.model.TCPSocketActionBuilder(original.tcpSocket())
-                        .withPort(resolved).build(), null, original.timeoutSeconds());
+                : new Prober(
+                        null,
+                        new io.fabric8.kubernetes.api.model.TCPSocketActionBuilder(original.tcpSocket())
+                                .withPort(resolved)
+                                .build(),
+                        null,
+                        original.timeoutSeconds());
         probers.put(path, handed);
     }
 
     /** An httpGet probe keeps its other fields (HTTPS becomes HTTP); any other becomes a bare httpGet. */
     private static HTTPGetAction rewritten(HTTPGetAction original, String path, int statusPort) {
-        HTTPGetActionBuilder action = original == null ? new HTTPGetActionBuilder()
-                : new HTTPGetActionBuilder(original);
+        HTTPGetActionBuilder action =
+                original == null ? new HTTPGetActionBuilder() : new HTTPGetActionBuilder(original);
         if (original != null && "HTTPS".equals(original.getScheme())) {
             action.withScheme("HTTP");
         }
@@ -170,14 +195,15 @@ public final class ProbeRewriter {
     public static Pod restore(Pod pod, String proxyName) {
         Optional<Container> proxy = find(pod, proxyName);
         Optional<String> json = proxy.flatMap(p -> Optional.ofNullable(p.getEnv()).orElse(List.of()).stream()
-                .filter(e -> PROBERS_ENV.equals(e.getName())).map(EnvVar::getValue).findFirst());
+                .filter(e -> PROBERS_ENV.equals(e.getName()))
+                .map(EnvVar::getValue)
+                .findFirst());
         if (json.isEmpty()) {
             return pod;
         }
         Map<String, Prober> originals;
         try {
-            originals = Mappers.JSON.readValue(json.get(), new TypeReference<Map<String, Prober>>() {
-            });
+            originals = Mappers.JSON.readValue(json.get(), new TypeReference<Map<String, Prober>>() {});
         } catch (JsonProcessingException e) {
             return pod; // not ours to read: leave the probes as they are
         }
@@ -188,10 +214,12 @@ public final class ProbeRewriter {
             c.setLivenessProbe(restore(c.getLivenessProbe(), originals.get(HEALTH + name + "/livez")));
             c.setStartupProbe(restore(c.getStartupProbe(), originals.get(HEALTH + name + "/startupz")));
             if (c.getLifecycle() != null) {
-                c.getLifecycle().setPreStop(restore(c.getLifecycle().getPreStop(),
-                        originals.get(LIFECYCLE + name + "/prestopz")));
-                c.getLifecycle().setPostStart(restore(c.getLifecycle().getPostStart(),
-                        originals.get(LIFECYCLE + name + "/poststartz")));
+                c.getLifecycle()
+                        .setPreStop(
+                                restore(c.getLifecycle().getPreStop(), originals.get(LIFECYCLE + name + "/prestopz")));
+                c.getLifecycle()
+                        .setPostStart(restore(
+                                c.getLifecycle().getPostStart(), originals.get(LIFECYCLE + name + "/poststartz")));
             }
         });
         return copy;
@@ -201,8 +229,11 @@ public final class ProbeRewriter {
         if (rewritten == null || original == null || !rewrittenPath(rewritten.getHttpGet())) {
             return rewritten;
         }
-        return new io.fabric8.kubernetes.api.model.ProbeBuilder(rewritten).withHttpGet(original.httpGet())
-                .withTcpSocket(original.tcpSocket()).withGrpc(original.grpc()).build();
+        return new io.fabric8.kubernetes.api.model.ProbeBuilder(rewritten)
+                .withHttpGet(original.httpGet())
+                .withTcpSocket(original.tcpSocket())
+                .withGrpc(original.grpc())
+                .build();
     }
 
     private static LifecycleHandler restore(LifecycleHandler rewritten, Prober original) {
@@ -210,11 +241,14 @@ public final class ProbeRewriter {
             return rewritten;
         }
         return new io.fabric8.kubernetes.api.model.LifecycleHandlerBuilder(rewritten)
-                .withHttpGet(original.httpGet()).withTcpSocket(original.tcpSocket()).build();
+                .withHttpGet(original.httpGet())
+                .withTcpSocket(original.tcpSocket())
+                .build();
     }
 
     private static boolean rewrittenPath(HTTPGetAction action) {
-        return action != null && action.getPath() != null
+        return action != null
+                && action.getPath() != null
                 && (action.getPath().startsWith(HEALTH) || action.getPath().startsWith(LIFECYCLE));
     }
 

@@ -1,7 +1,5 @@
 package io.sidecarinjector.reload;
 
-import java.util.function.BooleanSupplier;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.qute.Engine;
@@ -18,6 +16,7 @@ import io.sidecarinjector.policy.InjectionPolicy;
 import io.sidecarinjector.render.FragmentRenderer;
 import io.sidecarinjector.render.RenderException;
 import io.sidecarinjector.render.TemplateCatalog;
+import java.util.function.BooleanSupplier;
 
 /**
  * Turns Istio's documents into a configuration that is known to work: Qute templates compile, the default
@@ -29,19 +28,29 @@ public final class ActiveConfigFactory {
     /** Distinct rendered fragments kept parsed: a few hundred workloads' worth. */
     static final int FRAGMENT_CACHE_SIZE = 512;
 
-    private ActiveConfigFactory() {
-    }
+    private ActiveConfigFactory() {}
 
     /** A configuration that reads no cluster resources (the command line, tests). */
-    public static ActiveConfig build(Engine engine, IstioDocuments documents, String revision, IstioSwitches switches,
-            BooleanSupplier nodesSupportNativeSidecars) throws InvalidConfigException {
+    public static ActiveConfig build(
+            Engine engine,
+            IstioDocuments documents,
+            String revision,
+            IstioSwitches switches,
+            BooleanSupplier nodesSupportNativeSidecars)
+            throws InvalidConfigException {
         return build(engine, documents, revision, switches, nodesSupportNativeSidecars, ProxyConfigSource.NONE);
     }
 
-    public static ActiveConfig build(Engine engine, IstioDocuments documents, String revision, IstioSwitches switches,
-            BooleanSupplier nodesSupportNativeSidecars, ProxyConfigSource proxyConfigs)
+    public static ActiveConfig build(
+            Engine engine,
+            IstioDocuments documents,
+            String revision,
+            IstioSwitches switches,
+            BooleanSupplier nodesSupportNativeSidecars,
+            ProxyConfigSource proxyConfigs)
             throws InvalidConfigException {
-        TemplateCatalog templates = TemplateCatalog.of(engine, documents.injection().templates());
+        TemplateCatalog templates =
+                TemplateCatalog.of(engine, documents.injection().templates());
         for (String name : documents.injection().defaultTemplates()) {
             for (String resolved : documents.injection().aliases().getOrDefault(name, java.util.List.of(name))) {
                 if (templates.get(resolved).isEmpty()) {
@@ -51,8 +60,15 @@ public final class ActiveConfigFactory {
                 }
             }
         }
-        ActiveConfig config = new ActiveConfig(documents, revision, switches, nodesSupportNativeSidecars,
-                proxyConfigs, InjectionPolicy.of(documents.injection()), templates, new FragmentRenderer(FRAGMENT_CACHE_SIZE));
+        ActiveConfig config = new ActiveConfig(
+                documents,
+                revision,
+                switches,
+                nodesSupportNativeSidecars,
+                proxyConfigs,
+                InjectionPolicy.of(documents.injection()),
+                templates,
+                new FragmentRenderer(FRAGMENT_CACHE_SIZE));
         selfCheck(config);
         return config;
     }
@@ -60,22 +76,44 @@ public final class ActiveConfigFactory {
     /** A pod every configuration must be able to inject. */
     public static Pod samplePod() {
         return new PodBuilder()
-                .withNewMetadata().withGenerateName("self-check-").withNamespace("default")
-                .addToLabels("app", "self-check").addToAnnotations("sidecar.istio.io/inject", "true").endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("example/app:1")
-                .addNewPort().withContainerPort(8080).withName("http").endPort().endContainer().endSpec()
+                .withNewMetadata()
+                .withGenerateName("self-check-")
+                .withNamespace("default")
+                .addToLabels("app", "self-check")
+                .addToAnnotations("sidecar.istio.io/inject", "true")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("example/app:1")
+                .addNewPort()
+                .withContainerPort(8080)
+                .withName("http")
+                .endPort()
+                .endContainer()
+                .endSpec()
                 .build();
     }
 
     private static void selfCheck(ActiveConfig served) throws InvalidConfigException {
         // the check asks no cluster: it is about the documents, and it runs before any request
-        ActiveConfig config = new ActiveConfig(served.documents(), served.revision(), served.switches(), () -> false,
-                ProxyConfigSource.NONE, served.policy(), served.templates(), served.fragments());
+        ActiveConfig config = new ActiveConfig(
+                served.documents(),
+                served.revision(),
+                served.switches(),
+                () -> false,
+                ProxyConfigSource.NONE,
+                served.policy(),
+                served.templates(),
+                served.fragments());
         Pod sample = samplePod();
         try {
             for (String name : config.templates().names()) {
-                Pod annotated = new PodBuilder(sample).editMetadata()
-                        .addToAnnotations(Injector.TEMPLATES_ANNOTATION, name).endMetadata().build();
+                Pod annotated = new PodBuilder(sample)
+                        .editMetadata()
+                        .addToAnnotations(Injector.TEMPLATES_ANNOTATION, name)
+                        .endMetadata()
+                        .build();
                 Injector.inject(annotated, "default", config);
             }
             InjectionResult result = Injector.inject(sample, "default", config);

@@ -1,23 +1,20 @@
 package io.sidecarinjector.reload;
 
+import io.quarkus.qute.Engine;
+import io.sidecarinjector.config.ConfigFiles;
+import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.config.ServiceSettings;
+import io.sidecarinjector.inject.ActiveConfig;
+import io.sidecarinjector.istio.IstioSwitches;
+import io.sidecarinjector.webhook.Revision;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
-
-import io.quarkus.qute.Engine;
-import io.sidecarinjector.config.ConfigFiles;
-import io.sidecarinjector.inject.ActiveConfig;
-import io.sidecarinjector.istio.IstioSwitches;
-import io.sidecarinjector.webhook.Revision;
-import io.sidecarinjector.config.ServiceSettings;
-import io.sidecarinjector.config.InvalidConfigException;
 
 /**
  * The configuration in service. It is swapped whole, never edited; a request takes the snapshot once and keeps
@@ -76,20 +73,22 @@ public class ActiveConfigHolder {
         }
         lastTried.set(files);
         try {
-            ActiveConfig snapshot = ActiveConfigFactory.build(engine, files.load(), servedRevision(),
-                    switches(), nativeSidecarSupport, proxyConfigResources);
+            ActiveConfig snapshot = ActiveConfigFactory.build(
+                    engine, files.load(), servedRevision(), switches(), nativeSidecarSupport, proxyConfigResources);
             ActiveConfig previous = current.getAndSet(snapshot);
             lastError.set(null);
             snapshot.policy().configProblems().forEach(LOG::warn);
             List<String> unsupported = snapshot.templates().unsupportedGoTemplates();
             if (!unsupported.isEmpty()) {
-                LOG.warnf("templates %s are Go templates this injector does not render: pods that ask for them are "
-                        + "refused; give Qute versions (first line %s) under the same names", unsupported,
-                        io.sidecarinjector.render.TemplateCatalog.QUTE_MARKER);
+                LOG.warnf(
+                        "templates %s are Go templates this injector does not render: pods that ask for them are "
+                                + "refused; give Qute versions (first line %s) under the same names",
+                        unsupported, io.sidecarinjector.render.TemplateCatalog.QUTE_MARKER);
             }
             events.fire(new ConfigurationEvents.Applied(snapshot.hash(), unsupported));
-            LOG.infof("configuration %s in service%s", snapshot.hash(),
-                    previous == null ? "" : " (was " + previous.hash() + ")");
+            LOG.infof(
+                    "configuration %s in service%s",
+                    snapshot.hash(), previous == null ? "" : " (was " + previous.hash() + ")");
             return true;
         } catch (InvalidConfigException | RuntimeException e) {
             return reject(e);
@@ -99,8 +98,12 @@ public class ActiveConfigHolder {
     private boolean reject(Exception e) {
         String message = e.getMessage();
         if (!Objects.equals(message, lastError.getAndSet(message))) {
-            LOG.errorf("configuration rejected (%s): %s", current.get() == null ? "no configuration in service"
-                    : "configuration " + current.get().hash() + " stays in service", message);
+            LOG.errorf(
+                    "configuration rejected (%s): %s",
+                    current.get() == null
+                            ? "no configuration in service"
+                            : "configuration " + current.get().hash() + " stays in service",
+                    message);
         }
         events.fire(new ConfigurationEvents.Rejected(message));
         return false;

@@ -1,18 +1,15 @@
 package io.sidecarinjector.reload;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
-
-import org.jboss.logging.Logger;
-
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sidecarinjector.config.ServiceSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Loads the configuration at start-up, then looks at the files again every {@code injector.reload.interval}.
@@ -34,7 +31,9 @@ public class ConfigWatcher {
 
     void onStart(@Observes StartupEvent event) {
         holder.reloadIfChanged();
-        if (settings.configFile().isEmpty() && settings.meshFile().isEmpty() && settings.valuesFile().isEmpty()) {
+        if (settings.configFile().isEmpty()
+                && settings.meshFile().isEmpty()
+                && settings.valuesFile().isEmpty()) {
             return;
         }
         executor = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -5,8 +5,7 @@ import java.util.List;
 /** What happens to configurations, announced as CDI events for whoever counts them (the metrics). */
 public final class ConfigurationEvents {
 
-    private ConfigurationEvents() {
-    }
+    private ConfigurationEvents() {}
 
     /**
      * A configuration went into service.
@@ -14,10 +13,8 @@ public final class ConfigurationEvents {
      * @param hash its hash
      * @param unsupportedTemplates the Go templates of its injection configuration that this injector cannot render
      */
-    public record Applied(String hash, List<String> unsupportedTemplates) {
-    }
+    public record Applied(String hash, List<String> unsupportedTemplates) {}
 
     /** A configuration was rejected; the one in service, if any, stays. */
-    public record Rejected(String reason) {
-    }
+    public record Rejected(String reason) {}
 }

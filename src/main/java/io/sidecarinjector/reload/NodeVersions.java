@@ -1,20 +1,17 @@
 package io.sidecarinjector.reload;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sidecarinjector.support.Mappers;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.sidecarinjector.support.Mappers;
 
 /**
  * With {@code ENABLE_NATIVE_SIDECARS=auto}, as in Istio: native sidecars when every node's kubelet is 1.33 or
@@ -55,13 +52,19 @@ public class NodeVersions implements BooleanSupplier {
             String json = client.get().raw("/api/v1/nodes");
             List<String> versions = new java.util.ArrayList<>();
             if (json != null) {
-                Mappers.JSON.readTree(json).path("items")
-                        .forEach(n -> versions.add(n.path("status").path("nodeInfo").path("kubeletVersion").asText("")));
+                Mappers.JSON
+                        .readTree(json)
+                        .path("items")
+                        .forEach(n -> versions.add(n.path("status")
+                                .path("nodeInfo")
+                                .path("kubeletVersion")
+                                .asText("")));
             }
             supported.set(allSupport(versions));
         } catch (RuntimeException | java.io.IOException | LinkageError e) {
             if (warned.compareAndSet(false, true)) {
-                LOG.warnf("ENABLE_NATIVE_SIDECARS=auto: cannot list nodes (%s); pods get classic sidecars",
+                LOG.warnf(
+                        "ENABLE_NATIVE_SIDECARS=auto: cannot list nodes (%s); pods get classic sidecars",
                         e.getMessage());
             }
             supported.set(false);
@@ -78,7 +81,8 @@ public class NodeVersions implements BooleanSupplier {
         }
         for (String version : kubeletVersions) {
             Matcher m = VERSION.matcher(version == null ? "" : version);
-            if (!m.matches() || Integer.parseInt(m.group(1)) < 1
+            if (!m.matches()
+                    || Integer.parseInt(m.group(1)) < 1
                     || (Integer.parseInt(m.group(1)) == 1 && Integer.parseInt(m.group(2)) < MIN_MINOR)) {
                 return false;
             }

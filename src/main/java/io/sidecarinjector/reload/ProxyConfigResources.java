@@ -1,5 +1,16 @@
 package io.sidecarinjector.reload;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.StartupEvent;
+import io.sidecarinjector.config.ServiceSettings;
+import io.sidecarinjector.inject.ProxyConfigSource;
+import io.sidecarinjector.support.Mappers;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,22 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.runtime.StartupEvent;
-import io.sidecarinjector.config.ServiceSettings;
-import io.sidecarinjector.inject.ProxyConfigSource;
-import io.sidecarinjector.support.Mappers;
 
 /**
  * Istio's ProxyConfig resources of the cluster, listed in the background (from the start, then at most every
@@ -38,8 +34,7 @@ public class ProxyConfigResources implements ProxyConfigSource {
     static final String PATH = "/apis/networking.istio.io/v1beta1/proxyconfigs";
 
     /** One resource: its namespace, its selector's labels (null for none) and its ProxyConfig fields. */
-    record Resource(String namespace, Map<String, String> selector, JsonNode proxyConfig) {
-    }
+    record Resource(String namespace, Map<String, String> selector, JsonNode proxyConfig) {}
 
     @Inject
     Instance<KubernetesClient> client;
@@ -104,8 +99,10 @@ public class ProxyConfigResources implements ProxyConfigSource {
             resources = json == null ? List.of() : parse(Mappers.JSON.readTree(json));
         } catch (RuntimeException | java.io.IOException | LinkageError e) {
             if (reported.compareAndSet(false, true)) {
-                LOG.infof("ProxyConfig resources cannot be listed (%s): the mesh's defaultConfig and pod annotations"
-                        + " apply", e.getMessage());
+                LOG.infof(
+                        "ProxyConfig resources cannot be listed (%s): the mesh's defaultConfig and pod annotations"
+                                + " apply",
+                        e.getMessage());
             }
             resources = List.of();
         } finally {
@@ -134,8 +131,11 @@ public class ProxyConfigResources implements ProxyConfigSource {
             if (spec.path("selector").path("matchLabels").isObject()) {
                 selector = new java.util.LinkedHashMap<>();
                 Map<String, String> labels = selector;
-                spec.path("selector").path("matchLabels").fields()
-                        .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                spec.path("selector")
+                        .path("matchLabels")
+                        .fields()
+                        .forEachRemaining(
+                                e -> labels.put(e.getKey(), e.getValue().asText()));
             }
             parsed.add(new Resource(item.path("metadata").path("namespace").asText(""), selector, proxyConfig));
         }
@@ -143,8 +143,8 @@ public class ProxyConfigResources implements ProxyConfigSource {
     }
 
     /** Istio's precedence: root namespace, then the pod's namespace, then a selector matching its labels. */
-    static List<JsonNode> select(List<Resource> resources, String namespace, Map<String, String> labels,
-            String rootNamespace) {
+    static List<JsonNode> select(
+            List<Resource> resources, String namespace, Map<String, String> labels, String rootNamespace) {
         List<JsonNode> overlays = new ArrayList<>();
         for (Resource r : resources) {
             if (r.selector() == null && r.namespace().equals(rootNamespace)) {
@@ -157,8 +157,11 @@ public class ProxyConfigResources implements ProxyConfigSource {
             }
         }
         for (Resource r : resources) {
-            if (r.selector() != null && !r.selector().isEmpty() && r.namespace().equals(namespace)
-                    && r.selector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+            if (r.selector() != null
+                    && !r.selector().isEmpty()
+                    && r.namespace().equals(namespace)
+                    && r.selector().entrySet().stream()
+                            .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
                 overlays.add(r.proxyConfig());
             }
         }

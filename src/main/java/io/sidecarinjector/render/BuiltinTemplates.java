@@ -10,8 +10,7 @@ import io.quarkus.qute.TemplateInstance;
 @CheckedTemplate(basePath = "BuiltinTemplates")
 final class BuiltinTemplates {
 
-    private BuiltinTemplates() {
-    }
+    private BuiltinTemplates() {}
 
     /** Istio's {@code sidecar}: the proxy, its volumes and the traffic-capture init container. */
     static native TemplateInstance sidecar(SidecarValues v);

@@ -1,13 +1,12 @@
 package io.sidecarinjector.render;
 
+import io.sidecarinjector.istio.MeshConfig;
+import io.sidecarinjector.istio.Values;
+import io.sidecarinjector.overrides.Annotations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.sidecarinjector.istio.MeshConfig;
-import io.sidecarinjector.istio.Values;
-import io.sidecarinjector.overrides.Annotations;
 
 /**
  * The traffic capture settings of one pod: the arguments of {@code istio-iptables} in the init container, and the
@@ -24,8 +23,15 @@ final class CaptureArgs {
     private final String excludeInbound;
     private final Map<String, String> annotations;
 
-    CaptureArgs(SidecarValuesFactory.Reader r, MeshConfig mesh, Values values, String mode, boolean tproxy,
-            boolean cni, String excludeInbound, Map<String, String> annotations) {
+    CaptureArgs(
+            SidecarValuesFactory.Reader r,
+            MeshConfig mesh,
+            Values values,
+            String mode,
+            boolean tproxy,
+            boolean cni,
+            String excludeInbound,
+            Map<String, String> annotations) {
         this.r = r;
         this.mesh = mesh;
         this.values = values;
@@ -54,22 +60,33 @@ final class CaptureArgs {
     }
 
     List<String> args() {
-        List<String> args = new ArrayList<>(List.of("istio-iptables",
-                "-p", mesh.proxyListenPort(),
-                "-z", mesh.proxyInboundListenPort(),
-                "-u", String.valueOf(SidecarValuesFactory.PROXY_UID),
-                "-m", mode,
-                "-i", includeOutboundIPRanges(),
-                "-x", excludeOutboundIPRanges(),
-                "-b", includeInboundPorts(),
-                "-d", excludeInbound.isEmpty() ? "15090,15021" : "15090,15021," + excludeInbound));
+        List<String> args = new ArrayList<>(List.of(
+                "istio-iptables",
+                "-p",
+                mesh.proxyListenPort(),
+                "-z",
+                mesh.proxyInboundListenPort(),
+                "-u",
+                String.valueOf(SidecarValuesFactory.PROXY_UID),
+                "-m",
+                mode,
+                "-i",
+                includeOutboundIPRanges(),
+                "-x",
+                excludeOutboundIPRanges(),
+                "-b",
+                includeInboundPorts(),
+                "-d",
+                excludeInbound.isEmpty() ? "15090,15021" : "15090,15021," + excludeInbound));
         if (hasPorts(Annotations.INCLUDE_OUTBOUND_PORTS, "global.proxy.includeOutboundPorts")) {
             args.add("-q");
-            args.add(r.annotation(Annotations.INCLUDE_OUTBOUND_PORTS, values.text("global.proxy.includeOutboundPorts")));
+            args.add(
+                    r.annotation(Annotations.INCLUDE_OUTBOUND_PORTS, values.text("global.proxy.includeOutboundPorts")));
         }
         if (hasPorts(Annotations.EXCLUDE_OUTBOUND_PORTS, "global.proxy.excludeOutboundPorts")) {
             args.add("-o");
-            args.add(r.annotation(Annotations.EXCLUDE_OUTBOUND_PORTS, values.text("global.proxy.excludeOutboundPorts")));
+            args.add(
+                    r.annotation(Annotations.EXCLUDE_OUTBOUND_PORTS, values.text("global.proxy.excludeOutboundPorts")));
         }
         if (annotations.containsKey(Annotations.REROUTE_VIRTUAL_INTERFACES)) {
             args.add("-k");
@@ -82,7 +99,8 @@ final class CaptureArgs {
             args.add("-c");
             args.add(annotations.get(Annotations.EXCLUDE_INTERFACES));
         }
-        args.add("--log_output_level=" + r.annotation(Annotations.AGENT_LOG_LEVEL, values.text("global.logging.level")));
+        args.add(
+                "--log_output_level=" + r.annotation(Annotations.AGENT_LOG_LEVEL, values.text("global.logging.level")));
         if (values.truthy("global.logAsJson")) {
             args.add("--log_as_json");
         }
@@ -107,15 +125,20 @@ final class CaptureArgs {
         cniAnnotations.put(Annotations.INCLUDE_INBOUND_PORTS, includeInboundPorts());
         cniAnnotations.put(Annotations.EXCLUDE_INBOUND_PORTS, excludeInbound);
         if (hasPorts(Annotations.INCLUDE_OUTBOUND_PORTS, "global.proxy.includeOutboundPorts")) {
-            cniAnnotations.put(Annotations.INCLUDE_OUTBOUND_PORTS,
+            cniAnnotations.put(
+                    Annotations.INCLUDE_OUTBOUND_PORTS,
                     r.annotation(Annotations.INCLUDE_OUTBOUND_PORTS, values.text("global.proxy.includeOutboundPorts")));
         }
         if (hasPorts(Annotations.EXCLUDE_OUTBOUND_PORTS, "global.proxy.excludeOutboundPorts")) {
-            cniAnnotations.put(Annotations.EXCLUDE_OUTBOUND_PORTS,
+            cniAnnotations.put(
+                    Annotations.EXCLUDE_OUTBOUND_PORTS,
                     r.annotation(Annotations.EXCLUDE_OUTBOUND_PORTS, values.text("global.proxy.excludeOutboundPorts")));
         }
-        putIfNotEmpty(cniAnnotations, Annotations.KUBEVIRT_INTERFACES, annotations.get(Annotations.KUBEVIRT_INTERFACES));
-        putIfNotEmpty(cniAnnotations, Annotations.REROUTE_VIRTUAL_INTERFACES,
+        putIfNotEmpty(
+                cniAnnotations, Annotations.KUBEVIRT_INTERFACES, annotations.get(Annotations.KUBEVIRT_INTERFACES));
+        putIfNotEmpty(
+                cniAnnotations,
+                Annotations.REROUTE_VIRTUAL_INTERFACES,
                 annotations.get(Annotations.REROUTE_VIRTUAL_INTERFACES));
         putIfNotEmpty(cniAnnotations, Annotations.EXCLUDE_INTERFACES, annotations.get(Annotations.EXCLUDE_INTERFACES));
         return cniAnnotations;

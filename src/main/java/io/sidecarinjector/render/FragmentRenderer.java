@@ -1,16 +1,14 @@
 package io.sidecarinjector.render;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.cache.LruCache;
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.support.Messages;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Renders templates and reads what they print as partial pods. A template's output depends on its values only,
@@ -83,9 +81,10 @@ public final class FragmentRenderer {
         try {
             tree = Mappers.YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            String line = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new RenderException("template '" + templateName + "' rendered invalid YAML" + line + ": "
-                    + e.getOriginalMessage(), e);
+            String line =
+                    e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new RenderException(
+                    "template '" + templateName + "' rendered invalid YAML" + line + ": " + e.getOriginalMessage(), e);
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             return Mappers.JSON.createObjectNode();
@@ -99,8 +98,10 @@ public final class FragmentRenderer {
             // what is merged is the Pod's own serialisation, in the form the pod being injected has
             return Mappers.JSON.valueToTree(Mappers.YAML.treeToValue(object, Pod.class));
         } catch (JsonProcessingException e) {
-            throw new RenderException("template '" + templateName + "' rendered something that is not a pod: "
-                    + Messages.oneLine(e.getOriginalMessage()), e);
+            throw new RenderException(
+                    "template '" + templateName + "' rendered something that is not a pod: "
+                            + Messages.oneLine(e.getOriginalMessage()),
+                    e);
         }
     }
 }

@@ -1,20 +1,17 @@
 package io.sidecarinjector.render;
 
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-
 import io.sidecarinjector.support.Mappers;
+import java.util.List;
+import java.util.Map;
 
 /** The Multus networks annotation, to which Istio's CNI network is added when Multus runs the CNI plugin. */
 final class Multus {
 
     static final String ANNOTATION = "k8s.v1.cni.cncf.io/networks";
 
-    private Multus() {
-    }
+    private Multus() {}
 
     /** The annotation's value with the network added (a JSON list or a comma-separated list, as it was). */
     static String append(String existing, String network) {
@@ -27,9 +24,8 @@ final class Multus {
         int end = existing.lastIndexOf(']');
         if (end >= 0) {
             try {
-                List<Map<String, Object>> networks = Mappers.JSON.readValue(existing,
-                        new TypeReference<List<Map<String, Object>>>() {
-                        });
+                List<Map<String, Object>> networks =
+                        Mappers.JSON.readValue(existing, new TypeReference<List<Map<String, Object>>>() {});
                 for (Map<String, Object> net : networks) {
                     Object ns = net.get("namespace") == null ? "" : net.get("namespace");
                     if (name.equals(net.get("name")) && namespace.equals(ns)) {
@@ -39,7 +35,8 @@ final class Multus {
             } catch (JsonProcessingException e) {
                 return existing;
             }
-            String entry = namespace.isEmpty() ? ", {\"name\": \"" + name + "\"}"
+            String entry = namespace.isEmpty()
+                    ? ", {\"name\": \"" + name + "\"}"
                     : ", {\"name\": \"" + name + "\", \"namespace\": \"" + namespace + "\"}";
             return existing.substring(0, end) + entry + existing.substring(end);
         }

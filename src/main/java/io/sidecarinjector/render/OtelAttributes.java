@@ -1,11 +1,10 @@
 package io.sidecarinjector.render;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.sidecarinjector.istio.MeshConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import io.fabric8.kubernetes.api.model.Container;
-import io.sidecarinjector.istio.MeshConfig;
 
 /**
  * OpenTelemetry resource attributes for the proxy ({@code OTEL_RESOURCE_ATTRIBUTES}), set when an extension provider
@@ -13,10 +12,13 @@ import io.sidecarinjector.istio.MeshConfig;
  */
 final class OtelAttributes {
 
-    private OtelAttributes() {
-    }
+    private OtelAttributes() {}
 
-    static String of(MeshConfig mesh, Map<String, String> annotations, Map<String, String> labels, String namespace,
+    static String of(
+            MeshConfig mesh,
+            Map<String, String> annotations,
+            Map<String, String> labels,
+            String namespace,
             List<Container> containers) {
         if (!mesh.otelSemanticConventions()) {
             return "";
@@ -45,7 +47,8 @@ final class OtelAttributes {
         if (instance != null && !instance.isEmpty()) {
             attributes.add("service.instance.id=" + instance);
         } else if (!containers.isEmpty()) {
-            attributes.add("service.instance.id=" + ns + ".$(POD_NAME)." + containers.get(0).getName());
+            attributes.add("service.instance.id=" + ns + ".$(POD_NAME)."
+                    + containers.get(0).getName());
         }
         return String.join(",", attributes);
     }

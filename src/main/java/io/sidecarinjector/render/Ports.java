@@ -6,8 +6,7 @@ import java.util.List;
 /** Port lists as the capture rules take them. */
 final class Ports {
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /**
      * The inbound ports never captured, with the proxy's status port added unless it is off ({@code 0}) or

@@ -1,20 +1,18 @@
 package io.sidecarinjector.render;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.sidecarinjector.istio.MeshConfig;
 import io.sidecarinjector.istio.ProxyConfig;
 import io.sidecarinjector.istio.Values;
 import io.sidecarinjector.overrides.Annotations;
 import io.sidecarinjector.support.Mappers;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The environment the proxy boots from, variable by variable and in Istio's order, for each kind of proxy the stock
@@ -24,16 +22,22 @@ final class ProxyEnv {
 
     /** Which stock template the environment is for. */
     enum Kind {
-        SIDECAR, GATEWAY, GRPC_AGENT
+        SIDECAR,
+        GATEWAY,
+        GRPC_AGENT
     }
 
     private final List<Map<String, Object>> env = new ArrayList<>();
 
-    private ProxyEnv() {
-    }
+    private ProxyEnv() {}
 
-    static List<Map<String, Object>> of(Kind kind, TemplateInput in, String workloadName,
-            Map<String, String> labels, Map<String, String> annotations, List<Container> containers,
+    static List<Map<String, Object>> of(
+            Kind kind,
+            TemplateInput in,
+            String workloadName,
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            List<Container> containers,
             List<String> appContainers) {
         Values values = in.documents().values();
         MeshConfig mesh = in.documents().mesh();
@@ -105,8 +109,7 @@ final class ProxyEnv {
         }
         if (kind == Kind.SIDECAR) {
             datadog(e, values, annotations);
-            String otel = OtelAttributes.of(mesh, annotations, labels, in.namespace(),
-                    containers);
+            String otel = OtelAttributes.of(mesh, annotations, labels, in.namespace(), containers);
             if (!otel.isEmpty()) {
                 e.value("OTEL_RESOURCE_ATTRIBUTES", otel);
             }

@@ -1,18 +1,16 @@
 package io.sidecarinjector.render;
 
-import java.util.Map;
-
 import io.sidecarinjector.istio.ProxyConfig;
 import io.sidecarinjector.istio.Values;
 import io.sidecarinjector.overrides.Annotations;
+import java.util.Map;
 
 /** The proxy's image reference, built as Istio builds it: {@code <hub>/<image>:<tag>[-<variant>]}. */
 final class ProxyImages {
 
-    private static final String[] KNOWN_TYPES = { "distroless", "debug" };
+    private static final String[] KNOWN_TYPES = {"distroless", "debug"};
 
-    private ProxyImages() {
-    }
+    private ProxyImages() {}
 
     /**
      * The variant comes from {@code global.variant}, then the ProxyConfig's {@code image.imageType}, then the

@@ -1,25 +1,26 @@
 package io.sidecarinjector.render;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.sidecarinjector.istio.Values;
 import io.sidecarinjector.support.Mappers;
+import java.util.Map;
 
 /** The security contexts of the injected containers, as Istio's sidecar template sets them. */
 final class SecurityContexts {
 
-    private SecurityContexts() {
-    }
+    private SecurityContexts() {}
 
     /**
      * The proxy runs as uid 1337, which the capture rules exempt, with no capabilities; TPROXY needs NET_ADMIN and
      * root, binding ports below 1024 needs NET_BIND_SERVICE; iptables trace logging needs a privileged proxy.
      */
-    static ObjectNode proxy(Map<String, String> proxyMetadata, Values values, boolean privileged, boolean tproxy,
+    static ObjectNode proxy(
+            Map<String, String> proxyMetadata,
+            Values values,
+            boolean privileged,
+            boolean tproxy,
             boolean capNetBindService) {
         ObjectNode context = Mappers.JSON.createObjectNode();
         long uid = SidecarValuesFactory.PROXY_UID;

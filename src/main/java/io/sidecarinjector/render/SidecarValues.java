@@ -1,8 +1,7 @@
 package io.sidecarinjector.render;
 
-import java.util.List;
-
 import io.quarkus.qute.TemplateData;
+import java.util.List;
 
 /**
  * Everything a template may use, resolved from Istio's three documents, the pod and its annotations the way
@@ -36,12 +35,21 @@ public record SidecarValues(Workload pod, Capture capture, Proxy proxy, Volumes 
      * @param gatewaySecurityContextJson the pod security context of a gateway, as JSON
      */
     @TemplateData
-    public record Workload(String revision, String tlsMode, String tunnel, String canonicalName,
-            String canonicalRevision, String annotationsJson, String gatewayAnnotationsJson,
-            String grpcAgentAnnotationsJson, List<String> appContainers,
-            List<String> allContainers, String workloadName, String owner, String istioNamespace,
-            String gatewaySecurityContextJson) {
-    }
+    public record Workload(
+            String revision,
+            String tlsMode,
+            String tunnel,
+            String canonicalName,
+            String canonicalRevision,
+            String annotationsJson,
+            String gatewayAnnotationsJson,
+            String grpcAgentAnnotationsJson,
+            List<String> appContainers,
+            List<String> allContainers,
+            String workloadName,
+            String owner,
+            String istioNamespace,
+            String gatewaySecurityContextJson) {}
 
     /**
      * @param cni whether Istio's CNI plugin sets up the capture (the init container only validates it)
@@ -53,9 +61,14 @@ public record SidecarValues(Workload pod, Capture capture, Proxy proxy, Volumes 
      * @param initArgsJson the init container's arguments, as a JSON list
      */
     @TemplateData
-    public record Capture(boolean cni, String interceptionMode, boolean emptyInitContainers, boolean initContainer, String initName, String initImage,
-            String initArgsJson) {
-    }
+    public record Capture(
+            boolean cni,
+            String interceptionMode,
+            boolean emptyInitContainers,
+            boolean initContainer,
+            String initName,
+            String initImage,
+            String initArgsJson) {}
 
     /**
      * @param image the proxy's image
@@ -82,14 +95,29 @@ public record SidecarValues(Workload pod, Capture capture, Proxy proxy, Volumes 
      * @param gateway what differs for a gateway proxy
      */
     @TemplateData
-    public record Proxy(String image, boolean nativeSidecar, String imagePullPolicy, String argsJson,
-            String gatewayArgsJson, String lifecycleJson, String envJson, String gatewayEnvJson,
-            String grpcAgentEnvJson, String initEnvJson, String proxyConfigJson, boolean statusPort,
-            boolean startupProbe, String startupFailureThreshold, String readinessInitialDelaySeconds,
-            String readinessPeriodSeconds, String readinessFailureThreshold, String resourcesJson,
-            String securityContextJson, String initSecurityContextJson, List<String> userVolumeMountsJson,
-            GatewayProxy gateway) {
-    }
+    public record Proxy(
+            String image,
+            boolean nativeSidecar,
+            String imagePullPolicy,
+            String argsJson,
+            String gatewayArgsJson,
+            String lifecycleJson,
+            String envJson,
+            String gatewayEnvJson,
+            String grpcAgentEnvJson,
+            String initEnvJson,
+            String proxyConfigJson,
+            boolean statusPort,
+            boolean startupProbe,
+            String startupFailureThreshold,
+            String readinessInitialDelaySeconds,
+            String readinessPeriodSeconds,
+            String readinessFailureThreshold,
+            String resourcesJson,
+            String securityContextJson,
+            String initSecurityContextJson,
+            List<String> userVolumeMountsJson,
+            GatewayProxy gateway) {}
 
     /**
      * A gateway's proxy takes its lifecycle and readiness probe from the values alone.
@@ -100,9 +128,11 @@ public record SidecarValues(Workload pod, Capture capture, Proxy proxy, Volumes 
      * @param readinessFailureThreshold {@code global.proxy.readinessFailureThreshold}
      */
     @TemplateData
-    public record GatewayProxy(String lifecycleJson, String readinessInitialDelaySeconds, String readinessPeriodSeconds,
-            String readinessFailureThreshold) {
-    }
+    public record GatewayProxy(
+            String lifecycleJson,
+            String readinessInitialDelaySeconds,
+            String readinessPeriodSeconds,
+            String readinessFailureThreshold) {}
 
     /**
      * @param gkeWorkloadCertificate workload certificates from GKE's CSI driver instead of an emptyDir
@@ -119,9 +149,17 @@ public record SidecarValues(Workload pod, Capture capture, Proxy proxy, Volumes 
      * @param imagePullSecrets the image pull secrets added to the pod
      */
     @TemplateData
-    public record Volumes(boolean gkeWorkloadCertificate, boolean istiodCa, boolean clusterTrustBundle,
-            String caConfigMapName, String clusterTrustBundleName, String crlConfigMapName, String bootstrapOverride, String mtlsCertsSecret,
-            String lightstepCaDirectory, String tokenAudience, List<String> userVolumesJson,
-            List<String> imagePullSecrets) {
-    }
+    public record Volumes(
+            boolean gkeWorkloadCertificate,
+            boolean istiodCa,
+            boolean clusterTrustBundle,
+            String caConfigMapName,
+            String clusterTrustBundleName,
+            String crlConfigMapName,
+            String bootstrapOverride,
+            String mtlsCertsSecret,
+            String lightstepCaDirectory,
+            String tokenAudience,
+            List<String> userVolumesJson,
+            List<String> imagePullSecrets) {}
 }

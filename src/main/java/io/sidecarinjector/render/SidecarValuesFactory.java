@@ -1,14 +1,8 @@
 package io.sidecarinjector.render;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -18,6 +12,10 @@ import io.sidecarinjector.istio.ProxyConfig;
 import io.sidecarinjector.istio.Values;
 import io.sidecarinjector.overrides.Annotations;
 import io.sidecarinjector.support.Mappers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Resolves {@link SidecarValues} from a {@link TemplateInput} the way Istio's stock templates resolve theirs: a pod
@@ -29,11 +27,11 @@ public final class SidecarValuesFactory {
     public static final String PROXY_CONTAINER = "istio-proxy";
     /** The capture init container, and the one that only validates a CNI plugin's capture. */
     public static final String INIT_CONTAINER = "istio-init";
+
     public static final String VALIDATION_CONTAINER = "istio-validation";
     static final long PROXY_UID = 1337;
 
-    private SidecarValuesFactory() {
-    }
+    private SidecarValuesFactory() {}
 
     public static SidecarValues of(TemplateInput in) {
         Pod pod = in.pod();
@@ -45,20 +43,22 @@ public final class SidecarValuesFactory {
         ProxyConfig pc = in.proxyConfig();
         Values values = in.documents().values();
 
-        List<Container> containers = pod.getSpec() == null || pod.getSpec().getContainers() == null ? List.of()
+        List<Container> containers = pod.getSpec() == null || pod.getSpec().getContainers() == null
+                ? List.of()
                 : pod.getSpec().getContainers();
         List<String> all = containers.stream().map(Container::getName).toList();
         List<String> apps = all.stream().filter(n -> !PROXY_CONTAINER.equals(n)).toList();
         String mode = r.annotation(Annotations.INTERCEPTION_MODE, pc.interceptionMode());
         boolean tproxy = "TPROXY".equals(mode);
-        boolean capNetBindService = "true".equals(r.annotation(Annotations.CAP_NET_BIND_SERVICE,
-                values.text("global.proxy.capNetBindService")));
+        boolean capNetBindService = "true"
+                .equals(r.annotation(Annotations.CAP_NET_BIND_SERVICE, values.text("global.proxy.capNetBindService")));
         String nativeAnnotation = annotations.getOrDefault(Annotations.NATIVE_SIDECAR, "");
-        boolean nativeSidecar = !"false".equals(nativeAnnotation.isEmpty() ? String.valueOf(in.nativeSidecars())
-                : nativeAnnotation);
+        boolean nativeSidecar =
+                !"false".equals(nativeAnnotation.isEmpty() ? String.valueOf(in.nativeSidecars()) : nativeAnnotation);
         boolean cni = values.truthy("pilot.cni.enabled");
         String statusPort = r.annotation(Annotations.STATUS_PORT, values.text("global.proxy.statusPort"));
-        String excludeInbound = Ports.excludeInboundPort(statusPort,
+        String excludeInbound = Ports.excludeInboundPort(
+                statusPort,
                 r.annotation(Annotations.EXCLUDE_INBOUND_PORTS, values.text("global.proxy.excludeInboundPorts")));
         String image = ProxyImages.proxyImage(values, pc, annotations);
         Map<String, String> metadataEnv = pc.proxyMetadata();
@@ -84,16 +84,22 @@ public final class SidecarValuesFactory {
             }
             added.putAll(capture.cniAnnotations());
         }
-        SidecarValues.Workload workload = workload(in, labels, apps, metadataEnv, values,
-                List.of(json(added), json(gateway), json(grpcAgent)));
+        SidecarValues.Workload workload =
+                workload(in, labels, apps, metadataEnv, values, List.of(json(added), json(gateway), json(grpcAgent)));
         String initImage = r.annotation(Annotations.PROXY_IMAGE, values.text("global.proxy_init.image"));
-        SidecarValues.Capture captureValues = new SidecarValues.Capture(cni, mode, "NONE".equals(mode) && !nativeSidecar,
-                !"NONE".equals(mode), cni ? VALIDATION_CONTAINER : INIT_CONTAINER,
-                initImage.contains("/") ? initImage : image, json(capture.args()));
+        SidecarValues.Capture captureValues = new SidecarValues.Capture(
+                cni,
+                mode,
+                "NONE".equals(mode) && !nativeSidecar,
+                !"NONE".equals(mode),
+                cni ? VALIDATION_CONTAINER : INIT_CONTAINER,
+                initImage.contains("/") ? initImage : image,
+                json(capture.args()));
 
         String proxyImageValue = r.annotation(Annotations.PROXY_IMAGE, values.text("global.proxy.image"));
         boolean hold = (pc.holdApplicationUntilProxyStarts().orElse(false)
-                || values.isTrue("global.proxy.holdApplicationUntilProxyStarts")) && !nativeSidecar;
+                        || values.isTrue("global.proxy.holdApplicationUntilProxyStarts"))
+                && !nativeSidecar;
         String workloadName = in.workload().name();
         SidecarValues.Proxy proxy = new SidecarValues.Proxy(
                 proxyImageValue.contains("/") ? proxyImageValue : image,
@@ -104,20 +110,23 @@ public final class SidecarValuesFactory {
                 lifecycle(values, hold, nativeSidecar, statusPort),
                 json(ProxyEnv.of(ProxyEnv.Kind.SIDECAR, in, workloadName, labels, annotations, containers, apps)),
                 in.renders("gateway")
-                        ? json(ProxyEnv.of(ProxyEnv.Kind.GATEWAY, in, workloadName, labels, annotations, containers, apps))
+                        ? json(ProxyEnv.of(
+                                ProxyEnv.Kind.GATEWAY, in, workloadName, labels, annotations, containers, apps))
                         : "[]",
                 in.renders("grpc-agent")
-                        ? json(ProxyEnv.of(ProxyEnv.Kind.GRPC_AGENT, in, workloadName, labels, annotations, containers,
-                                apps))
+                        ? json(ProxyEnv.of(
+                                ProxyEnv.Kind.GRPC_AGENT, in, workloadName, labels, annotations, containers, apps))
                         : "[]",
                 json(env(metadataEnv)),
                 pc.envJson(),
                 !"0".equals(statusPort),
                 values.truthy("global.proxy.startupProbe.enabled"),
                 values.text("global.proxy.startupProbe.failureThreshold"),
-                r.annotation(Annotations.READINESS_INITIAL_DELAY, values.text("global.proxy.readinessInitialDelaySeconds")),
+                r.annotation(
+                        Annotations.READINESS_INITIAL_DELAY, values.text("global.proxy.readinessInitialDelaySeconds")),
                 r.annotation(Annotations.READINESS_PERIOD, values.text("global.proxy.readinessPeriodSeconds")),
-                r.annotation(Annotations.READINESS_FAILURE_THRESHOLD, values.text("global.proxy.readinessFailureThreshold")),
+                r.annotation(
+                        Annotations.READINESS_FAILURE_THRESHOLD, values.text("global.proxy.readinessFailureThreshold")),
                 resources(annotations, values),
                 json(SecurityContexts.proxy(metadataEnv, values, privileged, tproxy, capNetBindService)),
                 json(SecurityContexts.init(values, privileged, cni, tproxy)),
@@ -135,32 +144,47 @@ public final class SidecarValuesFactory {
                 orDefault(values.text("global.trustBundleName"), "istio-ca-root-cert"),
                 "istio.io:istiod-ca:" + orDefault(values.text("global.trustBundleName"), "root-cert"),
                 orDefault(values.text("pilot.crlConfigMapName"), "istio-ca-crl"),
-                annotations.containsKey(Annotations.BOOTSTRAP_OVERRIDE) ? annotations.get(Annotations.BOOTSTRAP_OVERRIDE)
+                annotations.containsKey(Annotations.BOOTSTRAP_OVERRIDE)
+                        ? annotations.get(Annotations.BOOTSTRAP_OVERRIDE)
                         : "",
                 values.truthy("global.mountMtlsCerts")
                         ? "istio." + (serviceAccount == null || serviceAccount.isEmpty() ? "default" : serviceAccount)
                         : "",
                 "lightstep".equals(values.text("global.proxy.tracer"))
-                        ? pc.tracingCaCertificates().map(SidecarValuesFactory::directory).orElse("") : "",
+                        ? pc.tracingCaCertificates()
+                                .map(SidecarValuesFactory::directory)
+                                .orElse("")
+                        : "",
                 values.text("global.sds.token.aud"),
                 UserVolumes.of(annotations, Annotations.USER_VOLUME),
                 values.strings("global.imagePullSecrets"));
         return new SidecarValues(workload, captureValues, proxy, volumes);
     }
 
-    private static SidecarValues.Workload workload(TemplateInput in, Map<String, String> labels, List<String> apps,
-            Map<String, String> metadataEnv, Values values, List<String> annotationsJson) {
-        String canonicalName = firstNonEmpty(labels.get("service.istio.io/canonical-name"),
-                labels.get("app.kubernetes.io/name"), labels.get("app"), in.workload().name());
+    private static SidecarValues.Workload workload(
+            TemplateInput in,
+            Map<String, String> labels,
+            List<String> apps,
+            Map<String, String> metadataEnv,
+            Values values,
+            List<String> annotationsJson) {
+        String canonicalName = firstNonEmpty(
+                labels.get("service.istio.io/canonical-name"),
+                labels.get("app.kubernetes.io/name"),
+                labels.get("app"),
+                in.workload().name());
         if (canonicalName.length() > 63) {
             canonicalName = canonicalName.substring(0, 63);
         }
         while (canonicalName.endsWith("-")) {
             canonicalName = canonicalName.substring(0, canonicalName.length() - 1);
         }
-        String gatewayContext = !in.renders("gateway") ? "{}"
-                : values.node("gateways.securityContext").isObject() && !values.node("gateways.securityContext").isEmpty()
-                        ? json(values.node("gateways.securityContext")) : json(sysctlUnprivilegedPorts());
+        String gatewayContext = !in.renders("gateway")
+                ? "{}"
+                : values.node("gateways.securityContext").isObject()
+                                && !values.node("gateways.securityContext").isEmpty()
+                        ? json(values.node("gateways.securityContext"))
+                        : json(sysctlUnprivilegedPorts());
         List<String> all = new ArrayList<>();
         if (in.pod().getSpec() != null && in.pod().getSpec().getContainers() != null) {
             in.pod().getSpec().getContainers().forEach(c -> all.add(c.getName()));
@@ -169,12 +193,22 @@ public final class SidecarValuesFactory {
                 in.revision().isEmpty() ? "default" : in.revision(),
                 firstNonEmpty(labels.get("security.istio.io/tlsMode"), "istio"),
                 "true".equals(metadataEnv.get("ISTIO_META_ENABLE_HBONE"))
-                        ? firstNonEmpty(labels.get("networking.istio.io/tunnel"), "http") : "",
+                        ? firstNonEmpty(labels.get("networking.istio.io/tunnel"), "http")
+                        : "",
                 canonicalName,
-                firstNonEmpty(labels.get("service.istio.io/canonical-revision"), labels.get("app.kubernetes.io/version"),
-                        labels.get("version"), "latest"),
-                annotationsJson.get(0), annotationsJson.get(1), annotationsJson.get(2),
-                apps, all, in.workload().name(), in.workload().owner(), values.text("global.istioNamespace"),
+                firstNonEmpty(
+                        labels.get("service.istio.io/canonical-revision"),
+                        labels.get("app.kubernetes.io/version"),
+                        labels.get("version"),
+                        "latest"),
+                annotationsJson.get(0),
+                annotationsJson.get(1),
+                annotationsJson.get(2),
+                apps,
+                all,
+                in.workload().name(),
+                in.workload().owner(),
+                values.text("global.istioNamespace"),
                 gatewayContext);
     }
 
@@ -188,12 +222,16 @@ public final class SidecarValuesFactory {
 
     /** The proxy's arguments; {@code mode} is {@code sidecar} or {@code router} (a gateway). */
     static List<String> proxyArgs(Reader r, Values values, String mode) {
-        List<String> args = new ArrayList<>(List.of("proxy", mode, "--domain",
+        List<String> args = new ArrayList<>(List.of(
+                "proxy",
+                mode,
+                "--domain",
                 "$(POD_NAMESPACE).svc." + values.text("global.proxy.clusterDomain"),
                 "--proxyLogLevel=" + r.annotation(Annotations.LOG_LEVEL, values.text("global.proxy.logLevel")),
-                "--proxyComponentLogLevel=" + r.annotation(Annotations.COMPONENT_LOG_LEVEL,
-                        values.text("global.proxy.componentLogLevel")),
-                "--log_output_level=" + r.annotation(Annotations.AGENT_LOG_LEVEL, values.text("global.logging.level"))));
+                "--proxyComponentLogLevel="
+                        + r.annotation(Annotations.COMPONENT_LOG_LEVEL, values.text("global.proxy.componentLogLevel")),
+                "--log_output_level="
+                        + r.annotation(Annotations.AGENT_LOG_LEVEL, values.text("global.logging.level"))));
         if (values.truthy("global.sts.servicePort")) {
             args.add("--stsPort=" + values.text("global.sts.servicePort"));
         }

@@ -1,5 +1,11 @@
 package io.sidecarinjector.render;
 
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateException;
+import io.quarkus.qute.TemplateInstance;
+import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.support.Messages;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,13 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-
-import io.quarkus.qute.Engine;
-import io.quarkus.qute.Template;
-import io.quarkus.qute.TemplateException;
-import io.quarkus.qute.TemplateInstance;
-import io.sidecarinjector.config.InvalidConfigException;
-import io.sidecarinjector.support.Messages;
 
 /**
  * The templates by name. Istio's stock templates are built in; the injection configuration may add Qute templates
@@ -69,12 +68,14 @@ public final class TemplateCatalog {
             } else if (DEPLOYMENT_TEMPLATES.contains(name)) {
                 unsupported.put(name, "Istio renders it for gateway Deployments, not for pods");
             } else if (!BUILT_IN.containsKey(name)) {
-                unsupported.put(name, "a Go template, which this injector does not render; give a Qute version"
-                        + " (first line " + QUTE_MARKER + ") under the same name");
+                unsupported.put(
+                        name,
+                        "a Go template, which this injector does not render; give a Qute version" + " (first line "
+                                + QUTE_MARKER + ") under the same name");
             }
         }
-        DEPLOYMENT_TEMPLATES.forEach(name -> unsupported.putIfAbsent(name,
-                "Istio renders it for gateway Deployments, not for pods"));
+        DEPLOYMENT_TEMPLATES.forEach(
+                name -> unsupported.putIfAbsent(name, "Istio renders it for gateway Deployments, not for pods"));
         return new TemplateCatalog(all, unsupported);
     }
 
@@ -112,8 +113,8 @@ public final class TemplateCatalog {
             Template template = engine.parse(text, null, "config-template-" + name);
             return new Configured(name, template);
         } catch (TemplateException e) {
-            throw new InvalidConfigException("template '" + name + "' does not compile: "
-                    + Messages.oneLine(e.getMessage()), e);
+            throw new InvalidConfigException(
+                    "template '" + name + "' does not compile: " + Messages.oneLine(e.getMessage()), e);
         }
     }
 
@@ -124,8 +125,8 @@ public final class TemplateCatalog {
             try {
                 return template.apply(values).render();
             } catch (TemplateException e) {
-                throw new RenderException("built-in template '" + name + "' failed: "
-                        + Messages.oneLine(e.getMessage()), e);
+                throw new RenderException(
+                        "built-in template '" + name + "' failed: " + Messages.oneLine(e.getMessage()), e);
             }
         }
     }

@@ -7,8 +7,7 @@ import io.sidecarinjector.support.Mappers;
 @TemplateExtension
 public final class TemplateExtensions {
 
-    private TemplateExtensions() {
-    }
+    private TemplateExtensions() {}
 
     /**
      * The string as a double-quoted scalar (JSON string syntax, which YAML reads the same way): whatever it holds,

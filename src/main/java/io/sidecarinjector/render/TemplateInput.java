@@ -1,10 +1,9 @@
 package io.sidecarinjector.render;
 
-import java.util.Set;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.istio.IstioDocuments;
 import io.sidecarinjector.istio.ProxyConfig;
+import java.util.Set;
 
 /**
  * What templates are rendered from, as Istio hands it to its templates.
@@ -20,8 +19,15 @@ import io.sidecarinjector.istio.ProxyConfig;
  * @param templates the names of the templates to be rendered: values only some templates read are resolved only
  *        for them
  */
-public record TemplateInput(Pod pod, String namespace, WorkloadRef workload, IstioDocuments documents,
-        ProxyConfig proxyConfig, String revision, boolean nativeSidecars, String compliancePolicy,
+public record TemplateInput(
+        Pod pod,
+        String namespace,
+        WorkloadRef workload,
+        IstioDocuments documents,
+        ProxyConfig proxyConfig,
+        String revision,
+        boolean nativeSidecars,
+        String compliancePolicy,
         Set<String> templates) {
 
     /** Whether a template of this name is rendered, or one the injector does not know (which may read anything). */

@@ -1,15 +1,13 @@
 package io.sidecarinjector.render;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sidecarinjector.support.Mappers;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.sidecarinjector.support.Mappers;
 
 /**
  * The volumes and mounts a pod adds to its proxy through {@code sidecar.istio.io/userVolume} and
@@ -18,8 +16,7 @@ import io.sidecarinjector.support.Mappers;
  */
 final class UserVolumes {
 
-    private UserVolumes() {
-    }
+    private UserVolumes() {}
 
     static List<String> of(Map<String, String> annotations, String annotation) {
         String text = annotations.get(annotation);

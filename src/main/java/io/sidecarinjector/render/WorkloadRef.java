@@ -1,12 +1,11 @@
 package io.sidecarinjector.render;
 
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The workload a pod belongs to, as Istio names it for the proxy ({@code ISTIO_META_WORKLOAD_NAME},
@@ -29,7 +28,8 @@ public record WorkloadRef(String name, String namespace, String apiVersion, Stri
     public static WorkloadRef of(Pod pod, String requestNamespace) {
         ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
         String podName = meta.getName() == null ? "" : meta.getName();
-        String namespace = meta.getNamespace() != null && !meta.getNamespace().isEmpty() ? meta.getNamespace()
+        String namespace = meta.getNamespace() != null && !meta.getNamespace().isEmpty()
+                ? meta.getNamespace()
                 : requestNamespace == null ? "" : requestNamespace;
         String name = podName;
         String apiVersion = "v1";
@@ -37,7 +37,9 @@ public record WorkloadRef(String name, String namespace, String apiVersion, Stri
         Map<String, String> labels = meta.getLabels() == null ? Map.of() : meta.getLabels();
         if (meta.getGenerateName() != null && !meta.getGenerateName().isEmpty() && meta.getOwnerReferences() != null) {
             OwnerReference controller = meta.getOwnerReferences().stream()
-                    .filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
+                    .filter(o -> Boolean.TRUE.equals(o.getController()))
+                    .findFirst()
+                    .orElse(null);
             if (controller != null) {
                 apiVersion = controller.getApiVersion() == null ? "" : controller.getApiVersion();
                 kind = controller.getKind() == null ? "" : controller.getKind();
@@ -51,7 +53,8 @@ public record WorkloadRef(String name, String namespace, String apiVersion, Stri
                     name = trimSuffix(name, "-" + rolloutHash);
                     kind = "Rollout";
                     apiVersion = "v1alpha1";
-                } else if ("ReplicationController".equals(kind) && !labels.getOrDefault("deploymentconfig", "").isEmpty()) {
+                } else if ("ReplicationController".equals(kind)
+                        && !labels.getOrDefault("deploymentconfig", "").isEmpty()) {
                     name = labels.get("deploymentconfig");
                     kind = "DeploymentConfig";
                 } else if ("Job".equals(kind)) {

@@ -1,8 +1,8 @@
 package io.sidecarinjector.support;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -45,7 +45,8 @@ public final class Mappers {
      * key with no value ({@code injectedAnnotations:}) is null, as YAML says, not an empty string.
      */
     public static final ObjectMapper STRICT_YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL).build())
+                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -55,7 +56,8 @@ public final class Mappers {
      * Lenient YAML, for Kubernetes objects: fabric8 keeps unknown fields in additionalProperties, and a key with no
      * value ({@code annotations:}) reads as absent, as Kubernetes reads it.
      */
-    public static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder().build())
+    public static final ObjectMapper YAML = YAMLMapper.builder(
+                    YAMLFactory.builder().build())
             .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.AsNull))
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -65,6 +67,5 @@ public final class Mappers {
             .disable(YAMLGenerator.Feature.SPLIT_LINES)
             .build();
 
-    private Mappers() {
-    }
+    private Mappers() {}
 }

@@ -3,8 +3,7 @@ package io.sidecarinjector.support;
 /** Messages on one line: how a value from a pod is quoted, and how a library's message is folded. */
 public final class Messages {
 
-    private Messages() {
-    }
+    private Messages() {}
 
     /** A message folded onto one line; empty for none. */
     public static String oneLine(String message) {

@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** Text resources built into the application. */
 public final class Resources {
 
-    private Resources() {
-    }
+    private Resources() {}
 
     /**
      * A text resource (UTF-8); its absence is a broken build. Looked up through this class rather than its loader:

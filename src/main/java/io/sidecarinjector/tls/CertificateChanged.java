@@ -7,5 +7,4 @@ import java.time.Instant;
  *
  * @param notAfter when it expires; null without one
  */
-public record CertificateChanged(Instant notAfter) {
-}
+public record CertificateChanged(Instant notAfter) {}

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
-
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -25,8 +24,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 /** PEM encoding of certificates and keys, through BouncyCastle's PEM support. */
 final class Pem {
 
-    private Pem() {
-    }
+    private Pem() {}
 
     /** A certificate, or a private key as PKCS#8 ({@code BEGIN PRIVATE KEY}), which every TLS stack reads. */
     static String encode(Object certificateOrKey) {
@@ -99,7 +97,8 @@ final class Pem {
         }
         try {
             X509Certificate c = certificate(pem);
-            return c.getSubjectX500Principal().getName() + " until " + c.getNotAfter().toInstant();
+            return c.getSubjectX500Principal().getName() + " until "
+                    + c.getNotAfter().toInstant();
         } catch (IllegalArgumentException e) {
             return "unreadable";
         }

@@ -1,20 +1,18 @@
 package io.sidecarinjector.tls;
 
-import java.net.HttpURLConnection;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
-import org.jboss.logging.Logger;
-
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sidecarinjector.webhook.Revision;
+import java.net.HttpURLConnection;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Self-managed TLS: the Secret is the one source of truth for the CA, so every replica serves a certificate of the
@@ -44,12 +42,22 @@ public final class TlsBootstrap {
      * @param renewBefore a certificate (or CA) this close to expiry is replaced
      * @param rotationGrace how long the previous CA stays in the bundle after a new CA took over
      */
-    public record Options(String namespace, String service, String secret, Revision revision,
-            Duration caValidity, Duration certificateValidity, Duration renewBefore, Duration rotationGrace) {
+    public record Options(
+            String namespace,
+            String service,
+            String secret,
+            Revision revision,
+            Duration caValidity,
+            Duration certificateValidity,
+            Duration renewBefore,
+            Duration rotationGrace) {
 
         public List<String> dnsNames() {
-            return List.of(service + "." + namespace + ".svc", service + "." + namespace + ".svc.cluster.local",
-                    service + "." + namespace, service);
+            return List.of(
+                    service + "." + namespace + ".svc",
+                    service + "." + namespace + ".svc.cluster.local",
+                    service + "." + namespace,
+                    service);
         }
     }
 
@@ -70,11 +78,17 @@ public final class TlsBootstrap {
     /** The material in the Secret, created, renewed or moved one rotation step on first if needed. */
     public TlsMaterial ensureSecret() {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Secret secret = client.secrets().inNamespace(options.namespace()).withName(options.secret()).get();
+            Secret secret = client.secrets()
+                    .inNamespace(options.namespace())
+                    .withName(options.secret())
+                    .get();
             if (secret == null) {
                 TlsMaterial fresh = newCa();
                 try {
-                    client.secrets().inNamespace(options.namespace()).resource(secret(fresh, null)).create();
+                    client.secrets()
+                            .inNamespace(options.namespace())
+                            .resource(secret(fresh, null))
+                            .create();
                     LOG.infof("created Secret %s/%s with a new CA", options.namespace(), options.secret());
                     return fresh;
                 } catch (KubernetesClientException e) {
@@ -90,8 +104,10 @@ public final class TlsBootstrap {
                 return stored;
             }
             try {
-                client.secrets().inNamespace(options.namespace())
-                        .resource(secret(step.material(), secret.getMetadata().getResourceVersion())).update();
+                client.secrets()
+                        .inNamespace(options.namespace())
+                        .resource(secret(step.material(), secret.getMetadata().getResourceVersion()))
+                        .update();
                 LOG.infof("Secret %s/%s: %s", options.namespace(), options.secret(), step.what());
                 return step.material();
             } catch (KubernetesClientException e) {
@@ -106,8 +122,7 @@ public final class TlsBootstrap {
     }
 
     /** What the Secret should become, and why; null when it is fine as it is. */
-    private record Step(TlsMaterial material, String what) {
-    }
+    private record Step(TlsMaterial material, String what) {}
 
     private Step next(TlsMaterial stored) {
         Instant now = clock.instant();
@@ -115,7 +130,8 @@ public final class TlsBootstrap {
         CertificateAuthority.Issued ca = readableCa(stored);
         if (ca == null) {
             if (stored != null) {
-                LOG.warnf("Secret %s/%s holds no readable CA; a new one is made", options.namespace(), options.secret());
+                LOG.warnf(
+                        "Secret %s/%s holds no readable CA; a new one is made", options.namespace(), options.secret());
             }
             return new Step(newCa(), "replaced its unreadable content with a new CA");
         }
@@ -127,11 +143,13 @@ public final class TlsBootstrap {
             if (!bundles.trustedEverywhere(next.certificate())) {
                 return certificateRenewal(stored, ca, renewAfter); // step 2 waits until every webhook trusts it
             }
-            return new Step(stored.promoted(next, serving(next), now),
+            return new Step(
+                    stored.promoted(next, serving(next), now),
                     "rotation step 2: the new CA signs the serving certificate; the previous CA stays trusted");
         }
         if (!ca.certificate().getNotAfter().toInstant().isAfter(renewAfter)) {
-            return new Step(stored.withNextCa(authority.newCa("sidecar-injector-ca", options.caValidity())),
+            return new Step(
+                    stored.withNextCa(authority.newCa("sidecar-injector-ca", options.caValidity())),
                     "rotation step 1: a new CA joins the bundle (the current one expires "
                             + ca.certificate().getNotAfter().toInstant() + ")");
         }
@@ -171,9 +189,16 @@ public final class TlsBootstrap {
     }
 
     private Secret secret(TlsMaterial material, String resourceVersion) {
-        return new SecretBuilder().withNewMetadata().withName(options.secret()).withNamespace(options.namespace())
-                .withResourceVersion(resourceVersion).addToLabels("app.kubernetes.io/name", "sidecar-injector")
-                .endMetadata().withType("Opaque").withData(material.secretData()).build();
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName(options.secret())
+                .withNamespace(options.namespace())
+                .withResourceVersion(resourceVersion)
+                .addToLabels("app.kubernetes.io/name", "sidecar-injector")
+                .endMetadata()
+                .withType("Opaque")
+                .withData(material.secretData())
+                .build();
     }
 
     /**

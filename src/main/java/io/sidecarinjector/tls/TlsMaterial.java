@@ -34,8 +34,15 @@ import java.util.Map;
  * @param nextCaKey its key, or null
  * @param rotatedAt when the current CA was promoted while the bundle still trusts its predecessor, or null
  */
-public record TlsMaterial(String caCertificate, String caKey, String certificate, String key, String bundle,
-        String nextCaCertificate, String nextCaKey, Instant rotatedAt) {
+public record TlsMaterial(
+        String caCertificate,
+        String caKey,
+        String certificate,
+        String key,
+        String bundle,
+        String nextCaCertificate,
+        String nextCaKey,
+        Instant rotatedAt) {
 
     public static final String CA_CRT = "ca.crt";
     public static final String CA_KEY = "ca.key";
@@ -48,8 +55,15 @@ public record TlsMaterial(String caCertificate, String caKey, String certificate
 
     /** A new CA and its first certificate: the bundle is that CA alone. */
     static TlsMaterial of(CertificateAuthority.Issued ca, CertificateAuthority.Issued serving) {
-        return new TlsMaterial(ca.certificatePem(), ca.keyPem(), serving.certificatePem(), serving.keyPem(),
-                ca.certificatePem(), null, null, null);
+        return new TlsMaterial(
+                ca.certificatePem(),
+                ca.keyPem(),
+                serving.certificatePem(),
+                serving.keyPem(),
+                ca.certificatePem(),
+                null,
+                null,
+                null);
     }
 
     /** From a Secret's base64 {@code data}; null when a key of the CA or serving certificate is missing. */
@@ -67,14 +81,29 @@ public record TlsMaterial(String caCertificate, String caKey, String certificate
             }
         }
         boolean next = data.containsKey(NEXT_CA_CRT) && data.containsKey(NEXT_CA_KEY);
-        return new TlsMaterial(ca, decode(data.get(CA_KEY)), decode(data.get(TLS_CRT)), decode(data.get(TLS_KEY)),
+        return new TlsMaterial(
+                ca,
+                decode(data.get(CA_KEY)),
+                decode(data.get(TLS_CRT)),
+                decode(data.get(TLS_KEY)),
                 data.containsKey(CA_BUNDLE) ? decode(data.get(CA_BUNDLE)) : ca,
-                next ? decode(data.get(NEXT_CA_CRT)) : null, next ? decode(data.get(NEXT_CA_KEY)) : null, rotatedAt);
+                next ? decode(data.get(NEXT_CA_CRT)) : null,
+                next ? decode(data.get(NEXT_CA_KEY)) : null,
+                rotatedAt);
     }
 
     Map<String, String> secretData() {
-        Map<String, String> data = new HashMap<>(Map.of(CA_CRT, encode(caCertificate), CA_KEY, encode(caKey),
-                TLS_CRT, encode(certificate), TLS_KEY, encode(key), CA_BUNDLE, encode(bundle)));
+        Map<String, String> data = new HashMap<>(Map.of(
+                CA_CRT,
+                encode(caCertificate),
+                CA_KEY,
+                encode(caKey),
+                TLS_CRT,
+                encode(certificate),
+                TLS_KEY,
+                encode(key),
+                CA_BUNDLE,
+                encode(bundle)));
         if (nextCaCertificate != null) {
             data.put(NEXT_CA_CRT, encode(nextCaCertificate));
             data.put(NEXT_CA_KEY, encode(nextCaKey));
@@ -86,20 +115,34 @@ public record TlsMaterial(String caCertificate, String caKey, String certificate
     }
 
     TlsMaterial withCertificate(CertificateAuthority.Issued serving) {
-        return new TlsMaterial(caCertificate, caKey, serving.certificatePem(), serving.keyPem(), bundle,
-                nextCaCertificate, nextCaKey, rotatedAt);
+        return new TlsMaterial(
+                caCertificate,
+                caKey,
+                serving.certificatePem(),
+                serving.keyPem(),
+                bundle,
+                nextCaCertificate,
+                nextCaKey,
+                rotatedAt);
     }
 
     /** Rotation, step 1: a new CA joins the bundle; the current CA goes on signing. */
     TlsMaterial withNextCa(CertificateAuthority.Issued next) {
-        return new TlsMaterial(caCertificate, caKey, certificate, key, Pem.join(List.of(bundle,
-                next.certificatePem())), next.certificatePem(), next.keyPem(), null);
+        return new TlsMaterial(
+                caCertificate,
+                caKey,
+                certificate,
+                key,
+                Pem.join(List.of(bundle, next.certificatePem())),
+                next.certificatePem(),
+                next.keyPem(),
+                null);
     }
 
     /** Rotation, step 2: the next CA signs from now on; the bundle still holds the previous one. */
     TlsMaterial promoted(CertificateAuthority.Issued ca, CertificateAuthority.Issued serving, Instant now) {
-        return new TlsMaterial(ca.certificatePem(), ca.keyPem(), serving.certificatePem(), serving.keyPem(), bundle,
-                null, null, now);
+        return new TlsMaterial(
+                ca.certificatePem(), ca.keyPem(), serving.certificatePem(), serving.keyPem(), bundle, null, null, now);
     }
 
     /** Rotation, step 3: the bundle keeps only the current CA. */
@@ -114,7 +157,8 @@ public record TlsMaterial(String caCertificate, String caKey, String certificate
             X509Certificate cert = Pem.certificate(certificate);
             cert.verify(ca.getPublicKey());
             Pem.privateKey(key);
-            return cert.getNotAfter().toInstant().isAfter(renewAfter) && dnsNamesOf(cert).containsAll(dnsNames);
+            return cert.getNotAfter().toInstant().isAfter(renewAfter)
+                    && dnsNamesOf(cert).containsAll(dnsNames);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }

@@ -1,5 +1,19 @@
 package io.sidecarinjector.tls;
 
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.sidecarinjector.config.ServiceSettings;
+import io.sidecarinjector.support.Messages;
+import io.sidecarinjector.webhook.Revision;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,24 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
-
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.sidecarinjector.support.Messages;
-import io.sidecarinjector.webhook.Revision;
-import io.sidecarinjector.config.ServiceSettings;
 
 /**
  * Keeps the serving certificate usable: checks its expiry, and with self-managed TLS renews it before it expires,
@@ -55,8 +52,8 @@ public class TlsMonitor {
     @Inject
     ServiceSettings service;
 
-    private final AtomicReference<TlsStatus> status = new AtomicReference<>(new TlsStatus(null, null,
-            "no certificate checked yet"));
+    private final AtomicReference<TlsStatus> status =
+            new AtomicReference<>(new TlsStatus(null, null, "no certificate checked yet"));
     private ScheduledExecutorService executor;
     private TlsBootstrap bootstrap;
     private io.fabric8.kubernetes.client.Watch watch;
@@ -71,8 +68,11 @@ public class TlsMonitor {
             return thread;
         });
         if (settings.selfManagedMode()) {
-            bootstrap = new TlsBootstrap(clients.get(), new CertificateAuthority(Clock.systemUTC(), new SecureRandom()),
-                    Clock.systemUTC(), TlsSettings.options(settings.selfManaged(), Revision.of(service.revision())));
+            bootstrap = new TlsBootstrap(
+                    clients.get(),
+                    new CertificateAuthority(Clock.systemUTC(), new SecureRandom()),
+                    Clock.systemUTC(),
+                    TlsSettings.options(settings.selfManaged(), Revision.of(service.revision())));
             watchWebhookConfiguration();
         }
         long period = settings.checkInterval().toMillis();
@@ -81,8 +81,13 @@ public class TlsMonitor {
 
     private void watchWebhookConfiguration() {
         try {
-            watch = clients.get().admissionRegistration().v1().mutatingWebhookConfigurations()
-                    .withLabel(Revision.REVISION_LABEL, bootstrap.options().revision().labelValue())
+            watch = clients.get()
+                    .admissionRegistration()
+                    .v1()
+                    .mutatingWebhookConfigurations()
+                    .withLabel(
+                            Revision.REVISION_LABEL,
+                            bootstrap.options().revision().labelValue())
                     .watch(new Watcher<>() {
                         @Override
                         public void eventReceived(Action action, MutatingWebhookConfiguration resource) {
@@ -91,13 +96,15 @@ public class TlsMonitor {
 
                         @Override
                         public void onClose(WatcherException cause) {
-                            LOG.warnf("watch of the webhook configurations closed (%s); checks go on every %s",
+                            LOG.warnf(
+                                    "watch of the webhook configurations closed (%s); checks go on every %s",
                                     cause.getMessage(), settings.checkInterval());
                         }
                     });
         } catch (KubernetesClientException e) {
-            LOG.warnf("cannot watch the webhook configurations (%s); checks go on every %s", e.getMessage(),
-                    settings.checkInterval());
+            LOG.warnf(
+                    "cannot watch the webhook configurations (%s); checks go on every %s",
+                    e.getMessage(), settings.checkInterval());
         }
     }
 
@@ -107,15 +114,19 @@ public class TlsMonitor {
         try {
             next = settings.selfManagedMode() ? checkSelfManaged() : checkFile();
         } catch (RuntimeException | IOException e) {
-            next = new TlsStatus(status.get().notAfter(), status.get().trusted(),
+            next = new TlsStatus(
+                    status.get().notAfter(),
+                    status.get().trusted(),
                     e.getMessage() == null ? e.toString() : Messages.oneLine(e.getMessage()));
         }
         TlsStatus previous = status.getAndSet(next);
         events.fire(new CertificateChanged(next.notAfter()));
-        if (!Objects.equals(previous.problem(), next.problem()) || !Objects.equals(previous.trusted(), next.trusted())) {
+        if (!Objects.equals(previous.problem(), next.problem())
+                || !Objects.equals(previous.trusted(), next.trusted())) {
             if (next.problem() == null) {
-                LOG.infof("TLS ready: certificate valid until %s%s", next.notAfter(),
-                        next.trusted() == null ? "" : ", trusted by the webhook's caBundle");
+                LOG.infof(
+                        "TLS ready: certificate valid until %s%s",
+                        next.notAfter(), next.trusted() == null ? "" : ", trusted by the webhook's caBundle");
             } else {
                 LOG.warnf("TLS not ready: %s", next.problem());
             }
@@ -130,16 +141,19 @@ public class TlsMonitor {
         if (!Files.exists(file)) {
             return new TlsStatus(null, null, "certificate file " + file + " does not exist");
         }
-        Instant notAfter = Pem.certificate(Files.readString(file, StandardCharsets.US_ASCII)).getNotAfter().toInstant();
-        return new TlsStatus(notAfter, null, notAfter.isBefore(Instant.now()) ? "the certificate expired at " + notAfter
-                : null);
+        Instant notAfter = Pem.certificate(Files.readString(file, StandardCharsets.US_ASCII))
+                .getNotAfter()
+                .toInstant();
+        return new TlsStatus(
+                notAfter, null, notAfter.isBefore(Instant.now()) ? "the certificate expired at " + notAfter : null);
     }
 
     private TlsStatus checkSelfManaged() throws IOException {
         TlsMaterial material = bootstrap.ensureSecret();
         Path directory = settings.selfManaged().directory();
         Path served = directory.resolve(TlsMaterial.TLS_CRT);
-        if (!Files.exists(served) || !Files.readString(served, StandardCharsets.US_ASCII).equals(material.certificate())) {
+        if (!Files.exists(served)
+                || !Files.readString(served, StandardCharsets.US_ASCII).equals(material.certificate())) {
             material.writeTo(directory); // renewed: the TLS registry reloads the files
         }
         // returns only once every webhook's caBundle holds the CA (it throws otherwise)

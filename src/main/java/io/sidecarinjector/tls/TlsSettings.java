@@ -1,13 +1,12 @@
 package io.sidecarinjector.tls;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
-
 import io.sidecarinjector.webhook.Revision;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /** TLS of the webhook endpoint. Locally everything is off; the cluster manifests switch it on. */
 @ConfigMapping(prefix = "injector.tls")
@@ -31,7 +30,9 @@ public interface TlsSettings {
 
     /** Who provides the serving certificate. */
     enum TlsMode {
-        NONE, SELF_MANAGED, EXTERNAL
+        NONE,
+        SELF_MANAGED,
+        EXTERNAL
     }
 
     /** How often the certificate, the caBundle and the renewal date are checked. */
@@ -97,7 +98,14 @@ public interface TlsSettings {
      * {@code sidecarinjector.io/revision=<revision>} get the caBundle.
      */
     public static TlsBootstrap.Options options(SelfManaged s, Revision revision) {
-        return new TlsBootstrap.Options(s.namespace(), s.service(), s.secret(), revision, s.caValidity(),
-                s.certificateValidity(), s.renewBefore(), s.rotationGrace());
+        return new TlsBootstrap.Options(
+                s.namespace(),
+                s.service(),
+                s.secret(),
+                revision,
+                s.caValidity(),
+                s.certificateValidity(),
+                s.renewBefore(),
+                s.rotationGrace());
     }
 }

@@ -9,5 +9,4 @@ import java.time.Instant;
  * @param trusted with self-managed TLS: whether the webhook's caBundle trusts it; null when not checked
  * @param problem why the instance cannot serve /inject over TLS, or null
  */
-public record TlsStatus(Instant notAfter, Boolean trusted, String problem) {
-}
+public record TlsStatus(Instant notAfter, Boolean trusted, String problem) {}

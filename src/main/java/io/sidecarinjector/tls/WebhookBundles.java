@@ -1,5 +1,11 @@
 package io.sidecarinjector.tls;
 
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.sidecarinjector.webhook.Revision;
 import java.net.HttpURLConnection;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -9,15 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-
 import org.jboss.logging.Logger;
-
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationList;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.sidecarinjector.webhook.Revision;
 
 /**
  * The caBundle of our webhooks: those that call our Service, in the MutatingWebhookConfigurations labelled
@@ -58,29 +56,34 @@ final class WebhookBundles {
         if (body == null) {
             throw new IllegalStateException("the API server does not list MutatingWebhookConfigurations");
         }
-        MutatingWebhookConfigurationList list = client.getKubernetesSerialization().unmarshal(body,
-                MutatingWebhookConfigurationList.class);
+        MutatingWebhookConfigurationList list =
+                client.getKubernetesSerialization().unmarshal(body, MutatingWebhookConfigurationList.class);
         return list.getItems() == null ? List.of() : list.getItems();
     }
 
     boolean ours(MutatingWebhook webhook) {
-        return webhook.getClientConfig() != null && webhook.getClientConfig().getService() != null
+        return webhook.getClientConfig() != null
+                && webhook.getClientConfig().getService() != null
                 && service.equals(webhook.getClientConfig().getService().getName())
                 && namespace.equals(webhook.getClientConfig().getService().getNamespace());
     }
 
     /** Whether every webhook of ours in the configuration trusts every given CA. */
     boolean trusts(MutatingWebhookConfiguration config, List<X509Certificate> cas) {
-        List<MutatingWebhook> webhooks = config.getWebhooks() == null ? List.of()
+        List<MutatingWebhook> webhooks = config.getWebhooks() == null
+                ? List.of()
                 : config.getWebhooks().stream().filter(this::ours).toList();
-        return !webhooks.isEmpty() && webhooks.stream()
-                .allMatch(w -> Pem.fromCaBundle(w.getClientConfig().getCaBundle()).containsAll(cas));
+        return !webhooks.isEmpty()
+                && webhooks.stream()
+                        .allMatch(w -> Pem.fromCaBundle(w.getClientConfig().getCaBundle())
+                                .containsAll(cas));
     }
 
     /** Whether there is a webhook of ours, and every one of them trusts the CA. */
     boolean trustedEverywhere(X509Certificate ca) {
         List<MutatingWebhookConfiguration> configs = configurations().stream()
-                .filter(c -> c.getWebhooks() != null && c.getWebhooks().stream().anyMatch(this::ours)).toList();
+                .filter(c -> c.getWebhooks() != null && c.getWebhooks().stream().anyMatch(this::ours))
+                .toList();
         return !configs.isEmpty() && configs.stream().allMatch(c -> trusts(c, List.of(ca)));
     }
 
@@ -98,13 +101,14 @@ final class WebhookBundles {
             try {
                 for (MutatingWebhookConfiguration config : configs) {
                     boolean edited = false;
-                    for (MutatingWebhook webhook : config.getWebhooks() == null ? List.<MutatingWebhook>of()
-                            : config.getWebhooks()) {
+                    for (MutatingWebhook webhook :
+                            config.getWebhooks() == null ? List.<MutatingWebhook>of() : config.getWebhooks()) {
                         if (!ours(webhook)) {
                             continue;
                         }
                         found = true;
-                        String wanted = Pem.toCaBundle(wanted(trusted,
+                        String wanted = Pem.toCaBundle(wanted(
+                                trusted,
                                 Pem.fromCaBundle(webhook.getClientConfig().getCaBundle())));
                         if (!wanted.equals(webhook.getClientConfig().getCaBundle())) {
                             webhook.getClientConfig().setCaBundle(wanted);
@@ -113,8 +117,13 @@ final class WebhookBundles {
                     }
                     if (edited) {
                         // carries the resourceVersion that was listed: a concurrent change makes this a 409
-                        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(config).update();
-                        LOG.infof("wrote the caBundle of MutatingWebhookConfiguration %s",
+                        client.admissionRegistration()
+                                .v1()
+                                .mutatingWebhookConfigurations()
+                                .resource(config)
+                                .update();
+                        LOG.infof(
+                                "wrote the caBundle of MutatingWebhookConfiguration %s",
                                 config.getMetadata().getName());
                         changed = true;
                     }
@@ -137,12 +146,17 @@ final class WebhookBundles {
 
     /** The CAs to trust, then those of the present bundle that come from a newer rotation step and are valid. */
     private List<X509Certificate> wanted(List<X509Certificate> trusted, List<X509Certificate> present) {
-        Date newestKnown = trusted.stream().map(X509Certificate::getNotBefore).max(Date::compareTo).orElse(new Date(0));
+        Date newestKnown = trusted.stream()
+                .map(X509Certificate::getNotBefore)
+                .max(Date::compareTo)
+                .orElse(new Date(0));
         Instant now = clock.instant();
         List<X509Certificate> wanted = new ArrayList<>(trusted);
         for (X509Certificate ca : present) {
-            if (!wanted.contains(ca) && ca.getNotBefore().after(newestKnown)
-                    && ca.getNotAfter().toInstant().isAfter(now) && ca.getBasicConstraints() >= 0) {
+            if (!wanted.contains(ca)
+                    && ca.getNotBefore().after(newestKnown)
+                    && ca.getNotAfter().toInstant().isAfter(now)
+                    && ca.getBasicConstraints() >= 0) {
                 wanted.add(ca);
             }
         }

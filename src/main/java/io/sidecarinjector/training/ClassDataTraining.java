@@ -1,5 +1,17 @@
 package io.sidecarinjector.training;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkus.value.registry.ValueRegistry;
+import io.quarkus.vertx.http.HttpServer;
+import io.sidecarinjector.admission.AdmissionReviewReader;
+import io.sidecarinjector.support.Mappers;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,23 +20,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.quarkus.value.registry.ValueRegistry;
-import io.quarkus.vertx.http.HttpServer;
-import io.sidecarinjector.admission.AdmissionReviewReader;
-import io.sidecarinjector.support.Mappers;
 
 /**
  * The run that trains the jar's class-data archive ({@code app-cds.jsa}). A JVM that starts with an archive maps
@@ -89,8 +85,8 @@ public class ClassDataTraining {
             exchanges.add(Exchange.inject("replica " + round, newPod, true));
         }
         exchanges.add(Exchange.inject("opted-out pod", review("training-out", pod("app-out", "false")), false));
-        exchanges.add(Exchange.rejected("not a review", "{\"kind\": \"AdmissionReview\", \"request\":"
-                .getBytes(StandardCharsets.UTF_8)));
+        exchanges.add(Exchange.rejected(
+                "not a review", "{\"kind\": \"AdmissionReview\", \"request\":".getBytes(StandardCharsets.UTF_8)));
         exchanges.add(Exchange.get("/q/health/ready"));
         exchanges.add(Exchange.get("/q/health/live"));
         exchanges.add(Exchange.get("/q/metrics"));
@@ -100,23 +96,46 @@ public class ClassDataTraining {
     /** A pod with what the injection rewrites: ports and HTTP probes. */
     static Pod pod(String app, String inject) {
         return new PodBuilder()
-                .withNewMetadata().withGenerateName(app + "-").withNamespace("training")
-                .addToLabels("app", app).addToAnnotations("sidecar.istio.io/inject", inject).endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("example/app:1")
-                .addNewPort().withContainerPort(8080).withName("http").endPort()
-                .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withPort(new IntOrString(8080))
-                .endHttpGet().endReadinessProbe()
-                .withNewLivenessProbe().withNewHttpGet().withPath("/live").withPort(new IntOrString("http"))
-                .endHttpGet().endLivenessProbe()
-                .endContainer().endSpec()
+                .withNewMetadata()
+                .withGenerateName(app + "-")
+                .withNamespace("training")
+                .addToLabels("app", app)
+                .addToAnnotations("sidecar.istio.io/inject", inject)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("example/app:1")
+                .addNewPort()
+                .withContainerPort(8080)
+                .withName("http")
+                .endPort()
+                .withNewReadinessProbe()
+                .withNewHttpGet()
+                .withPath("/ready")
+                .withPort(new IntOrString(8080))
+                .endHttpGet()
+                .endReadinessProbe()
+                .withNewLivenessProbe()
+                .withNewHttpGet()
+                .withPath("/live")
+                .withPort(new IntOrString("http"))
+                .endHttpGet()
+                .endLivenessProbe()
+                .endContainer()
+                .endSpec()
                 .build();
     }
 
     static byte[] review(String uid, Pod pod) {
-        ObjectNode review = Mappers.JSON.createObjectNode()
-                .put("apiVersion", AdmissionReviewReader.V1).put("kind", "AdmissionReview");
-        ObjectNode request = review.putObject("request").put("uid", uid)
-                .put("namespace", "training").put("operation", "CREATE");
+        ObjectNode review = Mappers.JSON
+                .createObjectNode()
+                .put("apiVersion", AdmissionReviewReader.V1)
+                .put("kind", "AdmissionReview");
+        ObjectNode request = review.putObject("request")
+                .put("uid", uid)
+                .put("namespace", "training")
+                .put("operation", "CREATE");
         request.putObject("kind").put("group", "").put("version", "v1").put("kind", "Pod");
         request.putObject("resource").put("group", "").put("version", "v1").put("resource", "pods");
         request.set("object", Mappers.JSON.valueToTree(pod));
@@ -149,7 +168,8 @@ public class ClassDataTraining {
          * @return what was wrong with the answer, or null
          */
         String send(URI base) throws IOException {
-            HttpURLConnection connection = (HttpURLConnection) base.resolve(path).toURL().openConnection();
+            HttpURLConnection connection =
+                    (HttpURLConnection) base.resolve(path).toURL().openConnection();
             connection.setConnectTimeout(TIMEOUT_MILLIS);
             connection.setReadTimeout(TIMEOUT_MILLIS);
             if (body != null) {

@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import io.fabric8.kubernetes.api.model.Pod;
 
 /** The token pass keeps the right fields and locates the pod exactly, whatever the spacing and escapes. */
 class AdmissionReviewReaderTest {
@@ -25,13 +23,14 @@ class AdmissionReviewReaderTest {
 
     private static byte[] review(String requestFields) {
         return ("{\"apiVersion\": \"admission.k8s.io/v1\", \"request\": {" + requestFields
-                + "}, \"kind\": \"AdmissionReview\"}").getBytes(StandardCharsets.UTF_8);
+                        + "}, \"kind\": \"AdmissionReview\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
     void thePodIsLocatedByteForByteAndItsNameAndNamespaceAreKept() throws Exception {
-        ReviewEnvelope envelope = AdmissionReviewReader.scan(review(
-                "\"uid\": \"u-1\", \"object\": " + POD + ", \"oldObject\": null"));
+        ReviewEnvelope envelope =
+                AdmissionReviewReader.scan(review("\"uid\": \"u-1\", \"object\": " + POD + ", \"oldObject\": null"));
         assertEquals(POD, new String(envelope.objectBytes(), StandardCharsets.UTF_8));
         assertEquals("u-1", envelope.uid());
         assertEquals("web-\u00e9-", envelope.podName());
@@ -51,12 +50,15 @@ class AdmissionReviewReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "\"uid\": \"u\", \"object\": {\"kind\": \"Pod\"}} , \"x\": 1 }} trailing",
-            "\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", \"kind\": \"Pod\"}",
-            "\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\", \"name\": \"b\"}}" })
+    @ValueSource(
+            strings = {
+                "\"uid\": \"u\", \"object\": {\"kind\": \"Pod\"}} , \"x\": 1 }} trailing",
+                "\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", \"kind\": \"Pod\"}",
+                "\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\", \"name\": \"b\"}}"
+            })
     void everyByteIsChecked(String requestFields) {
-        InvalidAdmissionReviewException e = assertThrows(InvalidAdmissionReviewException.class,
-                () -> AdmissionReviewReader.scan(review(requestFields)));
+        InvalidAdmissionReviewException e = assertThrows(
+                InvalidAdmissionReviewException.class, () -> AdmissionReviewReader.scan(review(requestFields)));
         assertTrue(e.getMessage().startsWith("body is not valid JSON"), e.getMessage());
     }
 
@@ -64,28 +66,36 @@ class AdmissionReviewReaderTest {
     void aSecondDocumentIsAnError() {
         byte[] one = review("\"uid\": \"u\", \"object\": " + POD);
         byte[] two = (new String(one, StandardCharsets.UTF_8) + "\n{}").getBytes(StandardCharsets.UTF_8);
-        InvalidAdmissionReviewException e = assertThrows(InvalidAdmissionReviewException.class,
-                () -> AdmissionReviewReader.scan(two));
+        InvalidAdmissionReviewException e =
+                assertThrows(InvalidAdmissionReviewException.class, () -> AdmissionReviewReader.scan(two));
         assertTrue(e.getMessage().contains("after the AdmissionReview"), e.getMessage());
     }
 
     static Stream<Arguments> schemaInvalidPods() {
         return Stream.of(
-                Arguments.of("\"metadata\": {\"annotations\": {\"x\": 5}}",
+                Arguments.of(
+                        "\"metadata\": {\"annotations\": {\"x\": 5}}",
                         "request.object.metadata.annotations[\"x\"]: expected a string, got a number (5)"),
-                Arguments.of("\"metadata\": {\"annotations\": {\"sidecar.istio.io/inject\": {\"a\": 1}}}",
+                Arguments.of(
+                        "\"metadata\": {\"annotations\": {\"sidecar.istio.io/inject\": {\"a\": 1}}}",
                         "request.object.metadata.annotations[\"sidecar.istio.io/inject\"]: expected a string, got an object"),
-                Arguments.of("\"metadata\": {\"labels\": {\"app\": true}}",
+                Arguments.of(
+                        "\"metadata\": {\"labels\": {\"app\": true}}",
                         "request.object.metadata.labels[\"app\"]: expected a string, got a boolean (true)"),
-                Arguments.of("\"spec\": {\"hostNetwork\": \"true\", \"containers\": []}",
+                Arguments.of(
+                        "\"spec\": {\"hostNetwork\": \"true\", \"containers\": []}",
                         "request.object.spec.hostNetwork: expected a boolean, got a string (\"true\")"),
-                Arguments.of("\"spec\": {\"containers\": \"app\"}",
+                Arguments.of(
+                        "\"spec\": {\"containers\": \"app\"}",
                         "request.object.spec.containers: expected a list, got a string (\"app\")"),
-                Arguments.of("\"spec\": {\"containers\": [{\"name\": \"a\", \"image\": 7}]}",
+                Arguments.of(
+                        "\"spec\": {\"containers\": [{\"name\": \"a\", \"image\": 7}]}",
                         "request.object.spec.containers[0].image: expected a string, got a number (7)"),
-                Arguments.of("\"spec\": {\"containers\": [{\"name\": \"a\", \"ports\": [{\"containerPort\": \"80\"}]}]}",
+                Arguments.of(
+                        "\"spec\": {\"containers\": [{\"name\": \"a\", \"ports\": [{\"containerPort\": \"80\"}]}]}",
                         "request.object.spec.containers[0].ports[0].containerPort: expected an integer, got a string (\"80\")"),
-                Arguments.of("\"spec\": {\"containers\": [{\"name\": \"a\", \"ports\": [{\"containerPort\": 80.5}]}]}",
+                Arguments.of(
+                        "\"spec\": {\"containers\": [{\"name\": \"a\", \"ports\": [{\"containerPort\": 80.5}]}]}",
                         "request.object.spec.containers[0].ports[0].containerPort: expected an integer, got a number (80.5)"));
     }
 
@@ -93,39 +103,50 @@ class AdmissionReviewReaderTest {
     @MethodSource("schemaInvalidPods")
     void aValueOfTheWrongTypeIsRefusedWithItsPath(String podFields, String message) {
         byte[] body = review("\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", " + podFields + "}");
-        InvalidAdmissionReviewException e = assertThrows(InvalidAdmissionReviewException.class,
-                () -> AdmissionReviewReader.read(body));
+        InvalidAdmissionReviewException e =
+                assertThrows(InvalidAdmissionReviewException.class, () -> AdmissionReviewReader.read(body));
         assertEquals(message, e.getMessage());
         assertNotNull(e.getCause(), "the reader's error is kept as the cause");
     }
 
     @Test
     void aPodNameOfTheWrongTypeIsRefusedWithItsPath() {
-        InvalidAdmissionReviewException e = assertThrows(InvalidAdmissionReviewException.class,
-                () -> AdmissionReviewReader.scan(review("\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", "
-                        + "\"metadata\": {\"name\": 5}}")));
+        InvalidAdmissionReviewException e = assertThrows(
+                InvalidAdmissionReviewException.class,
+                () -> AdmissionReviewReader.scan(
+                        review("\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", " + "\"metadata\": {\"name\": 5}}")));
         assertEquals("request.object.metadata.name: expected a string, got a number (5)", e.getMessage());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "\"namespace\": 5", "\"operation\": [\"CREATE\"]" })
+    @ValueSource(strings = {"\"namespace\": 5", "\"operation\": [\"CREATE\"]"})
     void aRequestFieldOfTheWrongTypeIsRefusedWithItsPath(String requestField) {
         byte[] body = review("\"uid\": \"u\", \"object\": " + POD + ", " + requestField);
-        InvalidAdmissionReviewException e = assertThrows(InvalidAdmissionReviewException.class,
-                () -> AdmissionReviewReader.scan(body));
+        InvalidAdmissionReviewException e =
+                assertThrows(InvalidAdmissionReviewException.class, () -> AdmissionReviewReader.scan(body));
         String field = requestField.substring(1, requestField.indexOf('"', 1));
         assertTrue(e.getMessage().startsWith("request." + field + ": expected a string, got "), e.getMessage());
     }
 
     @Test
     void valuesOfTheRightTypeStillBind() throws Exception {
-        Pod pod = AdmissionReviewReader.read(review("\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", \"metadata\": "
-                + "{\"annotations\": {\"a\": \"5\"}, \"labels\": null}, \"spec\": {\"hostNetwork\": false, "
-                + "\"containers\": [{\"name\": \"a\", \"ports\": [{\"containerPort\": 80}], \"resources\": "
-                + "{\"limits\": {\"cpu\": 1, \"memory\": \"1Gi\"}}, \"readinessProbe\": {\"httpGet\": {\"port\": \"http\"}}}]}}"))
+        Pod pod = AdmissionReviewReader.read(
+                        review(
+                                "\"uid\": \"u\", \"object\": {\"kind\": \"Pod\", \"metadata\": "
+                                        + "{\"annotations\": {\"a\": \"5\"}, \"labels\": null}, \"spec\": {\"hostNetwork\": false, "
+                                        + "\"containers\": [{\"name\": \"a\", \"ports\": [{\"containerPort\": 80}], \"resources\": "
+                                        + "{\"limits\": {\"cpu\": 1, \"memory\": \"1Gi\"}}, \"readinessProbe\": {\"httpGet\": {\"port\": \"http\"}}}]}}"))
                 .pod();
         assertEquals("5", pod.getMetadata().getAnnotations().get("a"));
         assertEquals(80, pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort());
-        assertEquals("1", pod.getSpec().getContainers().get(0).getResources().getLimits().get("cpu").toString());
+        assertEquals(
+                "1",
+                pod.getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getResources()
+                        .getLimits()
+                        .get("cpu")
+                        .toString());
     }
 }

@@ -5,21 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.sidecarinjector.testing.Reviews;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Answers are kept from the second time their question is answered; questions asked once keep nothing. */
 class AnswerCacheTest {
 
-    private static final PreparedAnswer ALLOWED = PreparedAnswer.of(
-            new AdmissionResult("u", true, null, 200, null, Map.of(), List.of(), null));
+    private static final PreparedAnswer ALLOWED =
+            PreparedAnswer.of(new AdmissionResult("u", true, null, 200, null, Map.of(), List.of(), null));
 
     private static AnswerKey key(String namespace, Pod pod) throws InvalidAdmissionReviewException {
         byte[] review = Reviews.request("u", namespace, pod).toString().getBytes(StandardCharsets.UTF_8);
@@ -27,7 +25,11 @@ class AnswerCacheTest {
     }
 
     private static Pod replica() {
-        return new PodBuilder().withNewMetadata().withGenerateName("web-").endMetadata().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withGenerateName("web-")
+                .endMetadata()
+                .build();
     }
 
     private static Pod named(String name) {

@@ -4,19 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.nio.charset.StandardCharsets;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.testing.Reviews;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 /**
  * A replica is answered at lookup, without injection, once two copies were answered (an answer is kept from the
@@ -33,8 +29,18 @@ class AnswerReuseTest {
     }
 
     private static Pod replica(String label) {
-        return new PodBuilder().withNewMetadata().withGenerateName("reuse-").addToLabels("app", label).endMetadata()
-                .withNewSpec().addNewContainer().withName("web").withImage("web").endContainer().endSpec().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withGenerateName("reuse-")
+                .addToLabels("app", label)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("web")
+                .withImage("web")
+                .endContainer()
+                .endSpec()
+                .build();
     }
 
     @Test
@@ -46,20 +52,23 @@ class AnswerReuseTest {
 
         AdmissionHandler.Lookup second = handler.lookUp(review("u-second", "demo", pod));
         assertNull(second.answer(), "seen once: injected again, and its answer kept");
-        assertEquals(injected.path("response").path("patch"),
+        assertEquals(
+                injected.path("response").path("patch"),
                 Mappers.JSON.readTree(handler.handle(second)).path("response").path("patch"));
 
         AdmissionHandler.Lookup third = handler.lookUp(review("u-third", "demo", pod));
         assertNotNull(third.answer(), "a replica: answered at lookup");
         JsonNode reused = Mappers.JSON.readTree(third.answer());
         assertEquals("u-third", reused.path("response").path("uid").asText());
-        assertEquals(injected.path("response").path("patch"), reused.path("response").path("patch"));
+        assertEquals(
+                injected.path("response").path("patch"), reused.path("response").path("patch"));
 
         AdmissionHandler.Lookup other = handler.lookUp(review("u-other", "other", pod));
         assertNull(other.answer(), "another namespace: another question");
         handler.handle(other);
         handler.handle(handler.lookUp(review("u-other-2", "other", pod)));
         assertNotNull(handler.lookUp(review("u-other-3", "other", pod)).answer(), "kept for its own namespace");
-        assertNull(handler.lookUp(review("u-changed", "demo", replica("reuse-2"))).answer(), "another pod");
+        assertNull(
+                handler.lookUp(review("u-changed", "demo", replica("reuse-2"))).answer(), "another pod");
     }
 }

@@ -3,6 +3,15 @@ package io.sidecarinjector.admission;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.testing.GoldenFiles;
+import io.sidecarinjector.testing.Reviews;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,19 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.sidecarinjector.support.Mappers;
-import io.sidecarinjector.testing.GoldenFiles;
-import io.sidecarinjector.testing.Reviews;
 
 /**
  * A mutation fuzzer over valid AdmissionReviews (the golden pods): nodes replaced by values of every JSON type and
@@ -36,11 +33,30 @@ import io.sidecarinjector.testing.Reviews;
 @QuarkusTest
 class FuzzTest {
 
-    static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient CLIENT =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** Strings that mean something to the injector, or to a JSON or YAML reader. */
-    static final List<String> MEANINGFUL = List.of("true", "false", "", "*", "0", "65536", "10.0.0.0/8", "sidecar",
-            "TPROXY", "Pod", "CREATE", "admission.k8s.io/v1", "{}", "[]", "null", "~", "a: b", "- x", "\u0000");
+    static final List<String> MEANINGFUL = List.of(
+            "true",
+            "false",
+            "",
+            "*",
+            "0",
+            "65536",
+            "10.0.0.0/8",
+            "sidecar",
+            "TPROXY",
+            "Pod",
+            "CREATE",
+            "admission.k8s.io/v1",
+            "{}",
+            "[]",
+            "null",
+            "~",
+            "a: b",
+            "- x",
+            "\u0000");
 
     /** Characters that build JSON and YAML structure. */
     static final String STRUCTURAL = "{}[]\":,\\/~ \n\t0123456789.-+eEtruefalsn";
@@ -65,7 +81,8 @@ class FuzzTest {
         for (int i = 0; i < length; i++) {
             if (anyCodePoint) {
                 int codePoint = random.nextInt(Character.MAX_CODE_POINT + 1);
-                text.appendCodePoint(Character.isSurrogate((char) codePoint) && codePoint <= 0xFFFF ? 0xFFFD : codePoint);
+                text.appendCodePoint(
+                        Character.isSurrogate((char) codePoint) && codePoint <= 0xFFFF ? 0xFFFD : codePoint);
             } else {
                 text.append(STRUCTURAL.charAt(random.nextInt(STRUCTURAL.length())));
             }
@@ -82,8 +99,11 @@ class FuzzTest {
         List<ObjectNode> seeds = new ArrayList<>();
         for (String name : GoldenFiles.cases()) {
             Pod pod = GoldenFiles.input(name);
-            seeds.add(Reviews.request(random.nextBoolean() ? "admission.k8s.io/v1" : "admission.k8s.io/v1beta1",
-                    "fuzz-" + name, Reviews.namespaceOf(pod), pod));
+            seeds.add(Reviews.request(
+                    random.nextBoolean() ? "admission.k8s.io/v1" : "admission.k8s.io/v1beta1",
+                    "fuzz-" + name,
+                    Reviews.namespaceOf(pod),
+                    pod));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         int requests = 0;
@@ -101,7 +121,8 @@ class FuzzTest {
             HttpResponse<String> response = send(body);
             requests++;
             String text = new String(body, StandardCharsets.UTF_8);
-            String context = "seed " + seed + ", request " + requests + ": " + text.substring(0, Math.min(300, text.length()));
+            String context =
+                    "seed " + seed + ", request " + requests + ": " + text.substring(0, Math.min(300, text.length()));
             assertTrue(response.statusCode() < 500, response.statusCode() + " " + response.body() + " for " + context);
             if (response.statusCode() == 200) {
                 accepted++;
@@ -122,9 +143,13 @@ class FuzzTest {
     }
 
     static HttpResponse<String> send(byte[] body) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/inject"))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/inject"))
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(5))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Replaces, removes or adds one node somewhere in the tree. */
@@ -132,7 +157,9 @@ class FuzzTest {
         List<String> pointers = HostileInputTest.allPointers(review, "");
         String pointer = pointers.get(random.nextInt(pointers.size()));
         JsonNode parent = review.at(pointer.substring(0, pointer.lastIndexOf('/')));
-        String last = pointer.substring(pointer.lastIndexOf('/') + 1).replace("~1", "/").replace("~0", "~");
+        String last = pointer.substring(pointer.lastIndexOf('/') + 1)
+                .replace("~1", "/")
+                .replace("~0", "~");
         JsonNode value = Mappers.JSON.valueToTree(value(random));
         int action = random.nextInt(4);
         if (parent instanceof ObjectNode object) {

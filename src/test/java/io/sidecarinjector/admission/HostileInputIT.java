@@ -4,5 +4,4 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** The hostile corpus, against the packaged artifact. */
 @QuarkusIntegrationTest
-class HostileInputIT extends HostileInputTest {
-}
+class HostileInputIT extends HostileInputTest {}

@@ -5,6 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.sidecarinjector.patch.PodPatch;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.testing.RawHttp;
+import io.sidecarinjector.testing.Reviews;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,21 +30,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.sidecarinjector.support.Mappers;
-import io.sidecarinjector.patch.PodPatch;
-import io.sidecarinjector.testing.RawHttp;
-import io.sidecarinjector.testing.Reviews;
 
 /**
  * The hostile corpus ({@code native-tests/hostile/<status>-<name>.json}, plus generated bodies too big to
@@ -47,7 +44,8 @@ import io.sidecarinjector.testing.Reviews;
 class HostileInputTest {
 
     static final Path CORPUS = Path.of("native-tests/hostile");
-    static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient CLIENT =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     record Case(String name, byte[] body, int status) {
         @Override
@@ -64,10 +62,14 @@ class HostileInputTest {
                 cases.add(new Case(name, Files.readAllBytes(file), Integer.parseInt(name.substring(0, 3))));
             }
         }
-        cases.add(new Case("generated: 10,000 levels of nesting",
-                ("[".repeat(10_000) + "]".repeat(10_000)).getBytes(StandardCharsets.US_ASCII), 400));
-        cases.add(new Case("generated: 10,000 levels of nested objects in a pod",
-                nestedInPod(10_000).getBytes(StandardCharsets.US_ASCII), 400));
+        cases.add(new Case(
+                "generated: 10,000 levels of nesting",
+                ("[".repeat(10_000) + "]".repeat(10_000)).getBytes(StandardCharsets.US_ASCII),
+                400));
+        cases.add(new Case(
+                "generated: 10,000 levels of nested objects in a pod",
+                nestedInPod(10_000).getBytes(StandardCharsets.US_ASCII),
+                400));
         cases.add(new Case("generated: 10 MB of whitespace", whitespace(10 * 1024 * 1024), 413));
         cases.add(new Case("generated: a pod with 1,000 containers", manyContainers(1000), 200));
         cases.add(new Case("generated: an annotation of 1 MiB", bigAnnotation(1024 * 1024), 200));
@@ -80,14 +82,16 @@ class HostileInputTest {
             } else if (parent instanceof ArrayNode array) {
                 array.set(Integer.parseInt(last), Mappers.JSON.getNodeFactory().nullNode());
             }
-            cases.add(new Case("generated: null at " + pointer, review.toString().getBytes(StandardCharsets.UTF_8), 0));
+            cases.add(
+                    new Case("generated: null at " + pointer, review.toString().getBytes(StandardCharsets.UTF_8), 0));
         }
         return cases.stream().map(c -> Arguments.of(c));
     }
 
     static ObjectNode good() {
         try {
-            return (ObjectNode) Mappers.JSON.readTree(Files.readString(Path.of("kubernetes/examples/admission-review.json")));
+            return (ObjectNode)
+                    Mappers.JSON.readTree(Files.readString(Path.of("kubernetes/examples/admission-review.json")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -115,7 +119,8 @@ class HostileInputTest {
     static String nestedInPod(int depth) {
         ObjectNode review = good();
         String text = review.toString();
-        return text.replace("\"serviceAccountName\":\"httpbin\"",
+        return text.replace(
+                "\"serviceAccountName\":\"httpbin\"",
                 "\"serviceAccountName\":\"httpbin\",\"x\":" + "{\"a\":".repeat(depth) + "1" + "}".repeat(depth));
     }
 
@@ -139,8 +144,9 @@ class HostileInputTest {
 
     static byte[] bigAnnotation(int size) {
         ObjectNode review = good();
-        ((ObjectNode) review.at("/request/object/metadata")).putObject("annotations").put("example.com/big",
-                "x".repeat(size));
+        ((ObjectNode) review.at("/request/object/metadata"))
+                .putObject("annotations")
+                .put("example.com/big", "x".repeat(size));
         return review.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -156,16 +162,20 @@ class HostileInputTest {
             status = answer.status();
             body = answer.body();
         } else {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port
-                    + "/inject")).header("Content-Type", "application/json").timeout(Duration.ofSeconds(5))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(c.body())).build();
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/inject"))
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(5))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(c.body()))
+                    .build();
             HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
             status = response.statusCode();
             body = response.body();
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis < 1000, "answered in " + millis + " ms");
-        assertFalse(body.contains("Exception") || body.contains("\tat ") || body.contains("at io."),
+        assertFalse(
+                body.contains("Exception") || body.contains("\tat ") || body.contains("at io."),
                 "no stack trace: " + body);
         if (c.status() != 0) {
             assertEquals(c.status(), status, body);
@@ -181,14 +191,16 @@ class HostileInputTest {
 
     static void assertWellFormed(byte[] requestBody, JsonNode answer) throws IOException {
         JsonNode request = Mappers.JSON.readTree(requestBody);
-        assertEquals(request.path("apiVersion").asText(), answer.path("apiVersion").asText());
+        assertEquals(
+                request.path("apiVersion").asText(), answer.path("apiVersion").asText());
         assertEquals("AdmissionReview", answer.path("kind").asText());
-        assertEquals(request.at("/request/uid").asText(), answer.at("/response/uid").asText());
+        assertEquals(
+                request.at("/request/uid").asText(), answer.at("/response/uid").asText());
         assertNotNull(answer.at("/response/allowed").isBoolean() ? answer : null, "allowed is a boolean");
         JsonNode patch = Reviews.patch(answer);
         if (patch != null) {
-            JsonNode pod = PodPatch.tree(Mappers.JSON.treeToValue(request.at("/request/object"),
-                    io.fabric8.kubernetes.api.model.Pod.class));
+            JsonNode pod = PodPatch.tree(
+                    Mappers.JSON.treeToValue(request.at("/request/object"), io.fabric8.kubernetes.api.model.Pod.class));
             PodPatch.apply(patch, pod);
         }
     }
@@ -196,40 +208,59 @@ class HostileInputTest {
     /** Pods that the Kubernetes schema refuses (a value of the wrong type), and the start of the answer to each. */
     static Stream<Arguments> schemaInvalid() {
         return Stream.of(
-                Arguments.of("400-annotation-value-a-number.json",
+                Arguments.of(
+                        "400-annotation-value-a-number.json",
                         "request.object.metadata.annotations[\"sidecar.istio.io/proxyCPU\"]: expected a string, got a number (2)"),
-                Arguments.of("400-annotation-value-an-object.json",
+                Arguments.of(
+                        "400-annotation-value-an-object.json",
                         "request.object.metadata.annotations[\"sidecar.istio.io/inject\"]: expected a string, got an object"),
-                Arguments.of("400-annotation-value-a-list.json",
+                Arguments.of(
+                        "400-annotation-value-a-list.json",
                         "request.object.metadata.annotations[\"traffic.sidecar.istio.io/excludeOutboundPorts\"]: expected a string, got a list"),
-                Arguments.of("400-label-value-a-boolean.json",
+                Arguments.of(
+                        "400-label-value-a-boolean.json",
                         "request.object.metadata.labels[\"sidecar.istio.io/inject\"]: expected a string, got a boolean (true)"),
-                Arguments.of("400-label-value-a-number.json",
+                Arguments.of(
+                        "400-label-value-a-number.json",
                         "request.object.metadata.labels[\"version\"]: expected a string, got a number (2)"),
-                Arguments.of("400-pod-name-a-number.json", "request.object.metadata.name: expected a string, got a number (5)"),
-                Arguments.of("400-host-network-a-string.json",
+                Arguments.of(
+                        "400-pod-name-a-number.json",
+                        "request.object.metadata.name: expected a string, got a number (5)"),
+                Arguments.of(
+                        "400-host-network-a-string.json",
                         "request.object.spec.hostNetwork: expected a boolean, got a string (\"true\")"),
-                Arguments.of("400-container-image-a-number.json",
+                Arguments.of(
+                        "400-container-image-a-number.json",
                         "request.object.spec.containers[0].image: expected a string, got a number (1)"),
-                Arguments.of("400-container-port-a-string.json",
+                Arguments.of(
+                        "400-container-port-a-string.json",
                         "request.object.spec.containers[0].ports[0].containerPort: expected an integer, got a string (\"8080\")"),
-                Arguments.of("400-container-port-a-fraction.json",
+                Arguments.of(
+                        "400-container-port-a-fraction.json",
                         "request.object.spec.containers[0].ports[0].containerPort: expected an integer, got a number (8080.5)"),
-                Arguments.of("400-security-context-a-string.json",
+                Arguments.of(
+                        "400-security-context-a-string.json",
                         "request.object.spec.securityContext: expected an object, got a string (\"privileged\")"),
-                Arguments.of("400-request-namespace-a-number.json", "request.namespace: expected a string, got a number (7)"),
+                Arguments.of(
+                        "400-request-namespace-a-number.json",
+                        "request.namespace: expected a string, got a number (7)"),
                 Arguments.of("400-operation-a-list.json", "request.operation: expected a string, got a list"),
-                Arguments.of("400-ports-a-string.json",
+                Arguments.of(
+                        "400-ports-a-string.json",
                         "request.object.spec.containers[0].ports: expected a list, got a string (\"8080\")"),
-                Arguments.of("400-labels-an-array.json", "request.object.metadata.labels: expected an object, got a list"));
+                Arguments.of(
+                        "400-labels-an-array.json", "request.object.metadata.labels: expected an object, got a list"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("schemaInvalid")
     void aSchemaInvalidPodIsA400NamingTheField(String file, String message) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/inject"))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(CORPUS.resolve(file)))).build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/inject"))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(CORPUS.resolve(file))))
+                .build();
         HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(400, response.statusCode(), response.body());
         assertEquals(message, response.body().strip());

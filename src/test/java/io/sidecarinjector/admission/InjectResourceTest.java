@@ -10,28 +10,25 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.sidecarinjector.patch.PodPatch;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.testing.GoldenFiles;
+import io.sidecarinjector.testing.RawHttp;
+import io.sidecarinjector.testing.Reviews;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.sidecarinjector.support.Mappers;
-import io.sidecarinjector.patch.PodPatch;
-import io.sidecarinjector.testing.GoldenFiles;
-import io.sidecarinjector.testing.RawHttp;
-import io.sidecarinjector.testing.Reviews;
 
 /** {@code POST /inject} over HTTP. {@link InjectResourceIT} runs the same against the packaged artifact. */
 @QuarkusTest
@@ -42,9 +39,15 @@ public class InjectResourceTest {
     }
 
     public static JsonNode post(Object body) {
-        String answer = given().contentType("application/json").body(body.toString())
-                .when().post("/inject")
-                .then().statusCode(200).contentType("application/json").extract().asString();
+        String answer = given().contentType("application/json")
+                .body(body.toString())
+                .when()
+                .post("/inject")
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .extract()
+                .asString();
         try {
             return Mappers.JSON.readTree(answer);
         } catch (java.io.IOException e) {
@@ -53,8 +56,17 @@ public class InjectResourceTest {
     }
 
     static Pod pod(String name) {
-        return new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec().addNewContainer()
-                .withName("app").withImage("example/app:1").endContainer().endSpec().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("example/app:1")
+                .endContainer()
+                .endSpec()
+                .build();
     }
 
     @ParameterizedTest(name = "{0} ({1})")
@@ -70,45 +82,69 @@ public class InjectResourceTest {
         assertEquals("uid-" + name, response.get("uid").asText());
         assertTrue(response.get("allowed").asBoolean());
         assertEquals("JSONPatch", response.get("patchType").asText());
-        assertEquals("injected", response.path("auditAnnotations").path("decision").asText());
-        JsonNode patched = PodPatch.apply(Reviews.patch(answer), review.path("request").path("object"));
+        assertEquals(
+                "injected", response.path("auditAnnotations").path("decision").asText());
+        JsonNode patched =
+                PodPatch.apply(Reviews.patch(answer), review.path("request").path("object"));
         GoldenFiles.assertMatches(GoldenFiles.injected(name), patched);
     }
 
     static Stream<Arguments> goldenCasesByVersion() {
-        return goldenCases().stream().flatMap(name -> Stream.of(Arguments.of(name, "admission.k8s.io/v1"),
-                Arguments.of(name, "admission.k8s.io/v1beta1")));
+        return goldenCases().stream()
+                .flatMap(name -> Stream.of(
+                        Arguments.of(name, "admission.k8s.io/v1"), Arguments.of(name, "admission.k8s.io/v1beta1")));
     }
 
     @Test
     void aPodThatRefusesIsAllowedWithoutPatchAndTheAuditSaysWhy() {
-        Pod refused = new PodBuilder(pod("refuses")).editMetadata()
-                .addToAnnotations("sidecar.istio.io/inject", "false").endMetadata().build();
+        Pod refused = new PodBuilder(pod("refuses"))
+                .editMetadata()
+                .addToAnnotations("sidecar.istio.io/inject", "false")
+                .endMetadata()
+                .build();
         JsonNode response = post(Reviews.request("u-1", "demo", refused)).get("response");
         assertEquals("u-1", response.get("uid").asText());
         assertTrue(response.get("allowed").asBoolean());
         assertNull(response.get("patch"));
         assertNull(response.get("patchType"));
-        assertEquals("skipped: pod annotation sidecar.istio.io/inject=false",
+        assertEquals(
+                "skipped: pod annotation sidecar.istio.io/inject=false",
                 response.path("auditAnnotations").path("decision").asText());
-        assertEquals("explicitly_disabled", response.path("auditAnnotations").path("reason").asText());
+        assertEquals(
+                "explicitly_disabled",
+                response.path("auditAnnotations").path("reason").asText());
     }
 
     @Test
     void hostNetworkAndIgnoredNamespacesAreSkipped() {
-        Pod onHost = new PodBuilder(pod("host")).editSpec().withHostNetwork(true).endSpec().build();
-        assertEquals("skipped: hostNetwork",
-                post(Reviews.request("u-2", "demo", onHost)).path("response").path("auditAnnotations")
-                        .path("decision").asText());
-        assertEquals("ignored_namespace",
-                post(Reviews.request("u-3", "kube-system", pod("sys"))).path("response").path("auditAnnotations")
-                        .path("reason").asText());
+        Pod onHost = new PodBuilder(pod("host"))
+                .editSpec()
+                .withHostNetwork(true)
+                .endSpec()
+                .build();
+        assertEquals(
+                "skipped: hostNetwork",
+                post(Reviews.request("u-2", "demo", onHost))
+                        .path("response")
+                        .path("auditAnnotations")
+                        .path("decision")
+                        .asText());
+        assertEquals(
+                "ignored_namespace",
+                post(Reviews.request("u-3", "kube-system", pod("sys")))
+                        .path("response")
+                        .path("auditAnnotations")
+                        .path("reason")
+                        .asText());
     }
 
     @Test
     void anInvalidOverrideValueIsWarnedAbout() {
-        Pod odd = new PodBuilder(pod("odd")).editMetadata().addToAnnotations("sidecar.istio.io/inject", "yes")
-                .endMetadata().build();
+        Pod odd = new PodBuilder(pod("odd"))
+                .editMetadata()
+                .addToAnnotations("sidecar.istio.io/inject", "yes")
+                .endMetadata()
+                .build();
         JsonNode response = post(Reviews.request("u-4", "demo", odd)).get("response");
         assertTrue(response.get("allowed").asBoolean());
         assertNotNull(response.get("patch"), "policy enabled: still injected");
@@ -118,16 +154,37 @@ public class InjectResourceTest {
 
     @Test
     void theNamespaceComesFromTheRequestNotTheObject() {
-        Pod fromController = new PodBuilder().withNewMetadata().withGenerateName("web-").endMetadata().withNewSpec()
-                .addNewContainer().withName("web").withImage("web").endContainer().endSpec().build();
-        JsonNode response = post(Reviews.request("u-5", "kube-public", fromController)).get("response");
-        assertEquals("ignored_namespace", response.path("auditAnnotations").path("reason").asText());
+        Pod fromController = new PodBuilder()
+                .withNewMetadata()
+                .withGenerateName("web-")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("web")
+                .withImage("web")
+                .endContainer()
+                .endSpec()
+                .build();
+        JsonNode response =
+                post(Reviews.request("u-5", "kube-public", fromController)).get("response");
+        assertEquals(
+                "ignored_namespace",
+                response.path("auditAnnotations").path("reason").asText());
     }
 
     @Test
     void replicasOfOnePodGetTheSameAnswerEachWithItsOwnUidAndAreEachCounted() {
-        Pod replica = new PodBuilder().withNewMetadata().withGenerateName("replica-").endMetadata().withNewSpec()
-                .addNewContainer().withName("web").withImage("web").endContainer().endSpec().build();
+        Pod replica = new PodBuilder()
+                .withNewMetadata()
+                .withGenerateName("replica-")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("web")
+                .withImage("web")
+                .endContainer()
+                .endSpec()
+                .build();
         double requests = metric("sidecar_injection_requests_total");
         double injected = metric("sidecar_injection_success_total");
         String oddUid = "u-\"replica\" \u00e9 \\ 2";
@@ -144,8 +201,11 @@ public class InjectResourceTest {
         assertEquals(3, metric("sidecar_injection_requests_total") - requests);
         assertEquals(3, metric("sidecar_injection_success_total") - injected);
         // the same pod in another namespace is another question
-        JsonNode elsewhere = post(Reviews.request("u-replica-4", "kube-system", replica)).get("response");
-        assertEquals("ignored_namespace", elsewhere.path("auditAnnotations").path("reason").asText());
+        JsonNode elsewhere =
+                post(Reviews.request("u-replica-4", "kube-system", replica)).get("response");
+        assertEquals(
+                "ignored_namespace",
+                elsewhere.path("auditAnnotations").path("reason").asText());
     }
 
     static JsonNode withoutUid(JsonNode response) {
@@ -156,8 +216,10 @@ public class InjectResourceTest {
 
     static double metric(String name) {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return text.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
@@ -175,13 +237,18 @@ public class InjectResourceTest {
         JsonNode response = post(update).get("response");
         assertTrue(response.get("allowed").asBoolean());
         assertNull(response.get("patch"));
-        assertEquals("operation_not_create", response.path("auditAnnotations").path("reason").asText());
+        assertEquals(
+                "operation_not_create",
+                response.path("auditAnnotations").path("reason").asText());
     }
 
     @Test
     void anUnknownTemplateRejectsThePodWithA400Status() {
-        Pod odd = new PodBuilder(pod("tpl")).editMetadata().addToAnnotations("inject.istio.io/templates", "nope")
-                .endMetadata().build();
+        Pod odd = new PodBuilder(pod("tpl"))
+                .editMetadata()
+                .addToAnnotations("inject.istio.io/templates", "nope")
+                .endMetadata()
+                .build();
         JsonNode response = post(Reviews.request("u-8", "demo", odd)).get("response");
         assertFalse(response.get("allowed").asBoolean());
         assertEquals(400, response.path("status").path("code").asInt());
@@ -190,20 +257,29 @@ public class InjectResourceTest {
 
     @Test
     void anInvalidAnnotationValueRejectsThePodWithA400StatusNamingIt() {
-        Pod odd = new PodBuilder(pod("cidr")).editMetadata()
-                .addToAnnotations("traffic.sidecar.istio.io/excludeOutboundIPRanges", "10.0.0.0/99").endMetadata().build();
+        Pod odd = new PodBuilder(pod("cidr"))
+                .editMetadata()
+                .addToAnnotations("traffic.sidecar.istio.io/excludeOutboundIPRanges", "10.0.0.0/99")
+                .endMetadata()
+                .build();
         JsonNode response = post(Reviews.request("u-9", "demo", odd)).get("response");
         assertFalse(response.get("allowed").asBoolean());
         assertEquals(400, response.path("status").path("code").asInt());
-        assertTrue(response.path("status").path("message").asText()
+        assertTrue(response.path("status")
+                .path("message")
+                .asText()
                 .contains("traffic.sidecar.istio.io/excludeOutboundIPRanges=\"10.0.0.0/99\""));
-        assertEquals("invalid_pod", response.path("auditAnnotations").path("reason").asText());
+        assertEquals(
+                "invalid_pod", response.path("auditAnnotations").path("reason").asText());
     }
 
     @Test
     void anUnknownSidecarAnnotationIsAWarningNotAFailure() {
-        Pod odd = new PodBuilder(pod("unknown")).editMetadata()
-                .addToAnnotations("sidecar.istio.io/somethingNew", "1").endMetadata().build();
+        Pod odd = new PodBuilder(pod("unknown"))
+                .editMetadata()
+                .addToAnnotations("sidecar.istio.io/somethingNew", "1")
+                .endMetadata()
+                .build();
         JsonNode response = post(Reviews.request("u-10", "demo", odd)).get("response");
         assertTrue(response.get("allowed").asBoolean());
         assertNotNull(response.get("patch"));
@@ -237,28 +313,42 @@ public class InjectResourceTest {
                 Arguments.of("unknown apiVersion", unknownVersion.toString(), "admission.k8s.io/v2"),
                 Arguments.of("no uid", noUid.toString(), "request.uid"),
                 Arguments.of("duplicate key", "{\"apiVersion\":\"a\",\"apiVersion\":\"b\"}", "Duplicate field"),
-                Arguments.of("containers not a list", containersNotAList.toString(),
+                Arguments.of(
+                        "containers not a list",
+                        containersNotAList.toString(),
                         "request.object.spec.containers: expected a list, got a string (\"nope\")"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badBodies")
     void badInputIsA400WithOneLineAndTheNextRequestIsServed(String name, String body, String expected) {
-        String message = given().contentType("application/json").body(body.getBytes(StandardCharsets.UTF_8))
-                .when().post("/inject")
-                .then().statusCode(400).contentType(containsString("text/plain"))
-                .body(containsString(expected)).body(not(containsString("Exception")))
-                .extract().asString();
+        String message = given().contentType("application/json")
+                .body(body.getBytes(StandardCharsets.UTF_8))
+                .when()
+                .post("/inject")
+                .then()
+                .statusCode(400)
+                .contentType(containsString("text/plain"))
+                .body(containsString(expected))
+                .body(not(containsString("Exception")))
+                .extract()
+                .asString();
         assertEquals(1, message.strip().lines().count(), "one line: " + message);
         assertGoodRequestServed();
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "text/plain", "application/xml", "application/x-www-form-urlencoded" })
+    @ValueSource(strings = {"text/plain", "application/xml", "application/x-www-form-urlencoded"})
     void aWrongContentTypeIs415WithOneLine(String contentType) {
-        String message = given().contentType(contentType).body(Reviews.request("u-ct", "demo", pod("ct")).toString())
-                .when().post("/inject").then().statusCode(415).contentType(containsString("text/plain"))
-                .extract().asString();
+        String message = given().contentType(contentType)
+                .body(Reviews.request("u-ct", "demo", pod("ct")).toString())
+                .when()
+                .post("/inject")
+                .then()
+                .statusCode(415)
+                .contentType(containsString("text/plain"))
+                .extract()
+                .asString();
         assertOneLine(message, "content type '" + contentType);
         assertTrue(message.contains("send application/json"), message);
         assertGoodRequestServed();
@@ -281,16 +371,26 @@ public class InjectResourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "GET", "PUT", "DELETE", "PATCH" })
+    @ValueSource(strings = {"GET", "PUT", "DELETE", "PATCH"})
     void anotherMethodThanPostIs405WithOneLine(String method) {
-        var answer = given().when().request(method, "/inject").then().statusCode(405).header("Allow", "POST")
+        var answer = given().when()
+                .request(method, "/inject")
+                .then()
+                .statusCode(405)
+                .header("Allow", "POST")
                 .extract();
         assertOneLine(answer.asString(), "method " + method + " is not allowed on /inject: use POST");
     }
 
     @Test
     void anUnknownPathIs404WithOneLine() {
-        assertOneLine(given().when().get("/no-such-path").then().statusCode(404).extract().asString(),
+        assertOneLine(
+                given().when()
+                        .get("/no-such-path")
+                        .then()
+                        .statusCode(404)
+                        .extract()
+                        .asString(),
                 "GET /no-such-path");
     }
 
@@ -306,5 +406,4 @@ public class InjectResourceTest {
         given().when().get("/q/health/live").then().statusCode(200);
         given().when().get("/q/metrics").then().statusCode(200);
     }
-
 }

@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.sidecarinjector.testing.Reviews;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * With no capacity for pods not seen before, a new pod is refused at once with code 429 in a well-formed review,
@@ -40,14 +37,19 @@ class OverloadTest {
         assertFalse(response.path("allowed").asBoolean(true));
         assertEquals(429, response.path("status").path("code").asInt());
         assertTrue(response.path("status").path("message").asText().contains("retry"));
-        assertEquals("overloaded", response.path("auditAnnotations").path("reason").asText());
+        assertEquals(
+                "overloaded", response.path("auditAnnotations").path("reason").asText());
         assertEquals(1, InjectResourceTest.metric("sidecar_injection_failure_total{type=\"overloaded\"}") - overloaded);
     }
 
     @Test
     void aBadBodyIsStillA400() {
-        given().contentType("application/json").body("{\"apiVersion\": 1}").when().post("/inject")
-                .then().statusCode(400);
+        given().contentType("application/json")
+                .body("{\"apiVersion\": 1}")
+                .when()
+                .post("/inject")
+                .then()
+                .statusCode(400);
     }
 
     @Test
@@ -57,10 +59,19 @@ class OverloadTest {
             padding.append("0123456789abcdef");
         }
         var review = Reviews.request("u-large", "demo", InjectResourceTest.pod("large"));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) review.get("request").get("object").get("metadata"))
-                .putObject("annotations").put("padding", padding.toString());
-        String message = given().contentType("application/json").body(review.toString()).when().post("/inject")
-                .then().statusCode(429).header("Retry-After", "1").extract().asString();
+        ((com.fasterxml.jackson.databind.node.ObjectNode)
+                        review.get("request").get("object").get("metadata"))
+                .putObject("annotations")
+                .put("padding", padding.toString());
+        String message = given().contentType("application/json")
+                .body(review.toString())
+                .when()
+                .post("/inject")
+                .then()
+                .statusCode(429)
+                .header("Retry-After", "1")
+                .extract()
+                .asString();
         InjectResourceTest.assertOneLine(message, "overloaded: retry");
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
 
 /** {@code -f} as istioctl takes it: a file, or standard input for {@code -}. */
@@ -19,8 +18,8 @@ class InputFilesTest {
 
     @Test
     void aMissingFileIsNamed() {
-        CliException e = assertThrows(CliException.class,
-                () -> InputFiles.read("/no/such.yaml", new ByteArrayInputStream(new byte[0])));
+        CliException e = assertThrows(
+                CliException.class, () -> InputFiles.read("/no/such.yaml", new ByteArrayInputStream(new byte[0])));
         assertEquals("/no/such.yaml: no such file", e.getMessage());
     }
 }

@@ -5,27 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.quarkus.test.junit.QuarkusTest;
+import io.sidecarinjector.inject.ActiveConfig;
+import io.sidecarinjector.patch.PodPatch;
+import io.sidecarinjector.reload.ActiveConfigHolder;
+import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.testing.GoldenFiles;
+import io.sidecarinjector.testing.Reviews;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.quarkus.test.junit.QuarkusTest;
-import io.sidecarinjector.support.Mappers;
-import io.sidecarinjector.inject.ActiveConfig;
-import io.sidecarinjector.reload.ActiveConfigHolder;
-import io.sidecarinjector.patch.PodPatch;
-import io.sidecarinjector.testing.GoldenFiles;
-import io.sidecarinjector.testing.Reviews;
 
 /** kube-inject's engine: golden workloads of every kind, idempotency, errors, and parity with the webhook. */
 @QuarkusTest
@@ -59,43 +55,57 @@ class WorkloadInjectorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void runningTwiceGivesTheOutputOfRunningOnce(String name) throws Exception {
-        String once = WorkloadInjector.inject(name, Files.readString(DIR.resolve(name + GoldenFiles.IN)), snapshot(),
-                Optional.empty()).yaml();
-        String twice = WorkloadInjector.inject(name, once, snapshot(), Optional.empty()).yaml();
+        String once = WorkloadInjector.inject(
+                        name, Files.readString(DIR.resolve(name + GoldenFiles.IN)), snapshot(), Optional.empty())
+                .yaml();
+        String twice = WorkloadInjector.inject(name, once, snapshot(), Optional.empty())
+                .yaml();
         assertEquals(once, twice);
     }
 
     @Test
     void skippedTemplatesAndUnknownKindsAreReported() throws Exception {
-        WorkloadInjector.Result multi = WorkloadInjector.inject("m", Files.readString(DIR.resolve("multi-document" + GoldenFiles.IN)),
-                snapshot(), Optional.empty());
-        assertEquals(List.of("Deployment/legacy: skipped: pod annotation sidecar.istio.io/inject=false"), multi.notes());
-        WorkloadInjector.Result unknown = WorkloadInjector.inject("u",
-                Files.readString(DIR.resolve("unknown-kind-with-template" + GoldenFiles.IN)), snapshot(), Optional.empty());
+        WorkloadInjector.Result multi = WorkloadInjector.inject(
+                "m", Files.readString(DIR.resolve("multi-document" + GoldenFiles.IN)), snapshot(), Optional.empty());
+        assertEquals(
+                List.of("Deployment/legacy: skipped: pod annotation sidecar.istio.io/inject=false"), multi.notes());
+        WorkloadInjector.Result unknown = WorkloadInjector.inject(
+                "u",
+                Files.readString(DIR.resolve("unknown-kind-with-template" + GoldenFiles.IN)),
+                snapshot(),
+                Optional.empty());
         assertEquals(1, unknown.notes().size());
-        assertTrue(unknown.notes().get(0).contains("Rollout/canary") && unknown.notes().get(0).contains("left as it is"));
+        assertTrue(unknown.notes().get(0).contains("Rollout/canary")
+                && unknown.notes().get(0).contains("left as it is"));
     }
 
     @Test
     void theNamespaceFlagDecidesTheIgnoredNamespaceRule() throws Exception {
-        WorkloadInjector.Result result = WorkloadInjector.inject("p", Files.readString(DIR.resolve("pod" + GoldenFiles.IN)),
-                snapshot(), Optional.of("kube-system"));
+        WorkloadInjector.Result result = WorkloadInjector.inject(
+                "p", Files.readString(DIR.resolve("pod" + GoldenFiles.IN)), snapshot(), Optional.of("kube-system"));
         assertEquals(List.of("Pod/single: skipped: namespace kube-system is ignored"), result.notes());
-        assertEquals(GoldenFiles.documents(Files.readString(DIR.resolve("pod" + GoldenFiles.IN))),
+        assertEquals(
+                GoldenFiles.documents(Files.readString(DIR.resolve("pod" + GoldenFiles.IN))),
                 GoldenFiles.documents(result.yaml()));
     }
 
     @Test
     void yamlThatDoesNotParseNamesTheDocumentAndTheLine() {
-        CliException e = assertThrows(CliException.class, () -> WorkloadInjector.inject("app.yaml",
-                "kind: Service\n---\nkind: Pod\nmetadata:\n  name: [oops\n", snapshot(), Optional.empty()));
+        CliException e = assertThrows(
+                CliException.class,
+                () -> WorkloadInjector.inject(
+                        "app.yaml",
+                        "kind: Service\n---\nkind: Pod\nmetadata:\n  name: [oops\n",
+                        snapshot(),
+                        Optional.empty()));
         assertTrue(e.getMessage().startsWith("app.yaml: document 2, line "), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }
 
     @Test
     void anInvalidAnnotationIsAnErrorNamingTheWorkload() {
-        CliException e = assertThrows(CliException.class, () -> WorkloadInjector.inject("bad.yaml", """
+        CliException e = assertThrows(
+                CliException.class, () -> WorkloadInjector.inject("bad.yaml", """
                 kind: Pod
                 apiVersion: v1
                 metadata:
@@ -115,13 +125,19 @@ class WorkloadInjectorTest {
         Pod input = GoldenFiles.input(name);
         String namespace = Reviews.namespaceOf(input);
         JsonNode review = Reviews.request("parity", namespace, input);
-        JsonNode answer = Mappers.JSON.readTree(given().contentType("application/json").body(review.toString())
-                .post("/inject").then().statusCode(200).extract().asString());
+        JsonNode answer = Mappers.JSON.readTree(given().contentType("application/json")
+                .body(review.toString())
+                .post("/inject")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         JsonNode fromWebhook = PodPatch.apply(Reviews.patch(answer), review.at("/request/object"));
 
         String yaml = Files.readString(GoldenFiles.DIR.resolve(name + GoldenFiles.IN));
         JsonNode fromCli = GoldenFiles.documents(WorkloadInjector.inject(name, yaml, snapshot(), Optional.of(namespace))
-                .yaml()).get(0);
+                        .yaml())
+                .get(0);
         assertEquals(Mappers.YAML.readTree(Mappers.YAML.writeValueAsString(fromWebhook)), fromCli);
     }
 }

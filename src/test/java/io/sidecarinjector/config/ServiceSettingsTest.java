@@ -2,11 +2,9 @@ package io.sidecarinjector.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.Test;
-
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
 
 /** The overload bound's default is the one README documents (Configuration, Operations: Overload). */
 @QuarkusTest

@@ -6,14 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +15,10 @@ import io.quarkus.test.junit.TestProfile;
 import io.sidecarinjector.admission.InjectResourceTest;
 import io.sidecarinjector.testing.ConfigMapDir;
 import io.sidecarinjector.testing.Reviews;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The two kinds of 500: an injection that fails inside the injector (a template that renders invalid YAML for some
@@ -52,24 +49,41 @@ class ErrorAnswersTest {
 
     @Test
     void anInjectionThatFailsInsideTheInjectorIsRejectedWithCode500AndAMessage() {
-        Pod pod = new PodBuilder().withNewMetadata().withName("fragile").addToLabels("app", "a: [b")
-                .addToAnnotations("inject.istio.io/templates", "sidecar,fragile").endMetadata().withNewSpec()
-                .addNewContainer().withName("app").withImage("example/app:1").endContainer().endSpec().build();
-        JsonNode response = InjectResourceTest.post(Reviews.request("u-500", "demo", pod)).get("response");
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                .withName("fragile")
+                .addToLabels("app", "a: [b")
+                .addToAnnotations("inject.istio.io/templates", "sidecar,fragile")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("example/app:1")
+                .endContainer()
+                .endSpec()
+                .build();
+        JsonNode response =
+                InjectResourceTest.post(Reviews.request("u-500", "demo", pod)).get("response");
         assertEquals("u-500", response.path("uid").asText());
         assertFalse(response.path("allowed").asBoolean(true));
         assertEquals(500, response.path("status").path("code").asInt());
         String message = response.path("status").path("message").asText();
         assertTrue(message.startsWith("sidecar injection failed: ") && message.contains("fragile"), message);
         assertEquals(1, message.lines().count(), message);
-        assertEquals("injection_failed", response.path("auditAnnotations").path("reason").asText());
+        assertEquals(
+                "injection_failed",
+                response.path("auditAnnotations").path("reason").asText());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "/test-only/failing-resource", "/test-only/failing-route" })
+    @ValueSource(strings = {"/test-only/failing-resource", "/test-only/failing-route"})
     void aFailureThatNoCodeCaughtIsAn500WithOneLineAndNoDetails(String path) {
-        String message = given().get(path).then().statusCode(500).contentType(containsString("text/plain"))
-                .extract().asString();
+        String message = given().get(path)
+                .then()
+                .statusCode(500)
+                .contentType(containsString("text/plain"))
+                .extract()
+                .asString();
         InjectResourceTest.assertOneLine(message, "internal error of the sidecar injector while answering GET " + path);
         assertFalse(message.contains(FailingEndpoints.SECRET), message);
         InjectResourceTest.assertGoodRequestServed();

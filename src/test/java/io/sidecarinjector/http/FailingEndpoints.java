@@ -1,11 +1,10 @@
 package io.sidecarinjector.http;
 
+import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-
-import io.vertx.ext.web.Router;
 
 /**
  * Endpoints that fail as no endpoint of the service should, in the test application only: one in the REST layer, one

@@ -3,27 +3,21 @@ package io.sidecarinjector.inject;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Optional;
-import java.util.stream.Stream;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.quarkus.qute.Engine;
 import io.quarkus.test.junit.QuarkusTest;
-import io.sidecarinjector.config.ConfigFiles;
 import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.testing.GoldenFiles;
 import io.sidecarinjector.testing.Reviews;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every golden case: the injected pod, a patch that yields it, and a second injection that changes nothing.
@@ -60,7 +54,8 @@ class GoldenInjectionTest {
     @MethodSource("cases")
     void patchAppliedToTheInputYieldsTheInjectedPod(Path dir, String name) throws Exception {
         Pod input = GoldenFiles.input(dir, name);
-        Pod injected = Injector.inject(input, Reviews.namespaceOf(input), snapshotFor(dir)).pod();
+        Pod injected = Injector.inject(input, Reviews.namespaceOf(input), snapshotFor(dir))
+                .pod();
         JsonNode patch = PodPatch.diff(input, injected);
         assertEquals(PodPatch.tree(injected), PodPatch.apply(patch, PodPatch.tree(input)));
     }

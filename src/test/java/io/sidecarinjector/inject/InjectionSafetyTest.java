@@ -3,6 +3,14 @@ package io.sidecarinjector.inject;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkus.test.junit.QuarkusTest;
+import io.sidecarinjector.overrides.PodRejectedException;
+import io.sidecarinjector.patch.PodPatch;
+import io.sidecarinjector.reload.ActiveConfigHolder;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,21 +18,9 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.quarkus.test.junit.QuarkusTest;
-import io.sidecarinjector.overrides.PodRejectedException;
-import io.sidecarinjector.reload.ActiveConfigHolder;
-import io.sidecarinjector.patch.PodPatch;
 
 /**
  * Values that come from the pod reach the output only as data: a hostile value is either rejected with a message
@@ -56,8 +52,8 @@ class InjectionSafetyTest {
     /**
      * Where a value is put in the pod, and the JSON pointers (in the injected pod) where it must land verbatim.
      */
-    record Target(String name, String benign, BiFunction<Pod, String, Pod> place,
-            Function<JsonNode, List<String>> landing) {
+    record Target(
+            String name, String benign, BiFunction<Pod, String, Pod> place, Function<JsonNode, List<String>> landing) {
         @Override
         public String toString() {
             return name;
@@ -65,17 +61,34 @@ class InjectionSafetyTest {
     }
 
     static Pod base() {
-        return new PodBuilder().withNewMetadata().withName("safe").withNamespace("demo").endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("example/app:1").endContainer().endSpec()
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("safe")
+                .withNamespace("demo")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("example/app:1")
+                .endContainer()
+                .endSpec()
                 .build();
     }
 
     static BiFunction<Pod, String, Pod> annotation(String key) {
-        return (pod, value) -> new PodBuilder(pod).editMetadata().addToAnnotations(key, value).endMetadata().build();
+        return (pod, value) -> new PodBuilder(pod)
+                .editMetadata()
+                .addToAnnotations(key, value)
+                .endMetadata()
+                .build();
     }
 
     static BiFunction<Pod, String, Pod> label(String key) {
-        return (pod, value) -> new PodBuilder(pod).editMetadata().addToLabels(key, value).endMetadata().build();
+        return (pod, value) -> new PodBuilder(pod)
+                .editMetadata()
+                .addToLabels(key, value)
+                .endMetadata()
+                .build();
     }
 
     static String env(JsonNode pod, String name) {
@@ -90,29 +103,71 @@ class InjectionSafetyTest {
 
     static List<Target> targets() {
         return List.of(
-                new Target("annotation sidecar.istio.io/proxyImage", "example/proxy:1", annotation("sidecar.istio.io/proxyImage"),
+                new Target(
+                        "annotation sidecar.istio.io/proxyImage",
+                        "example/proxy:1",
+                        annotation("sidecar.istio.io/proxyImage"),
                         pod -> List.of("/spec/containers/1/image")),
-                new Target("annotation sidecar.istio.io/logLevel", "debug", annotation("sidecar.istio.io/logLevel"),
+                new Target(
+                        "annotation sidecar.istio.io/logLevel",
+                        "debug",
+                        annotation("sidecar.istio.io/logLevel"),
                         pod -> List.of("/spec/containers/1/args/5")),
-                new Target("annotation proxy.istio.io/config", "{}", annotation("proxy.istio.io/config"), pod -> List.of()),
-                new Target("annotation sidecar.istio.io/userVolume", "{}", annotation("sidecar.istio.io/userVolume"),
+                new Target(
+                        "annotation proxy.istio.io/config",
+                        "{}",
+                        annotation("proxy.istio.io/config"),
                         pod -> List.of()),
-                new Target("annotation traffic.sidecar.istio.io/excludeOutboundPorts", "5432",
-                        annotation("traffic.sidecar.istio.io/excludeOutboundPorts"), pod -> List.of()),
-                new Target("annotation inject.istio.io/templates", "sidecar", annotation("inject.istio.io/templates"),
+                new Target(
+                        "annotation sidecar.istio.io/userVolume",
+                        "{}",
+                        annotation("sidecar.istio.io/userVolume"),
+                        pod -> List.of()),
+                new Target(
+                        "annotation traffic.sidecar.istio.io/excludeOutboundPorts",
+                        "5432",
+                        annotation("traffic.sidecar.istio.io/excludeOutboundPorts"),
+                        pod -> List.of()),
+                new Target(
+                        "annotation inject.istio.io/templates",
+                        "sidecar",
+                        annotation("inject.istio.io/templates"),
                         pod -> List.of()),
                 new Target("annotation of the user's own", "benign", annotation("example.com/notes"), pod -> List.of()),
-                new Target("label app", "benign", label("app"),
+                new Target(
+                        "label app",
+                        "benign",
+                        label("app"),
                         pod -> List.of("/metadata/labels/service.istio.io~1canonical-name")),
-                new Target("label version", "benign", label("version"),
+                new Target(
+                        "label version",
+                        "benign",
+                        label("version"),
                         pod -> List.of("/metadata/labels/service.istio.io~1canonical-revision")),
-                new Target("pod name", "benign", (pod, value) -> new PodBuilder(pod).editMetadata().withName(value).endMetadata()
-                        .build(),
-                        pod -> List.of(env(pod, "ISTIO_META_WORKLOAD_NAME"), env(pod, "ISTIO_META_OWNER"),
+                new Target(
+                        "pod name",
+                        "benign",
+                        (pod, value) -> new PodBuilder(pod)
+                                .editMetadata()
+                                .withName(value)
+                                .endMetadata()
+                                .build(),
+                        pod -> List.of(
+                                env(pod, "ISTIO_META_WORKLOAD_NAME"),
+                                env(pod, "ISTIO_META_OWNER"),
                                 "/metadata/labels/service.istio.io~1canonical-name")),
-                new Target("container name", "benign", (pod, value) -> new PodBuilder(pod).editSpec().editFirstContainer()
-                        .withName(value).endContainer().endSpec().build(),
-                        pod -> List.of(env(pod, "ISTIO_META_APP_CONTAINERS"),
+                new Target(
+                        "container name",
+                        "benign",
+                        (pod, value) -> new PodBuilder(pod)
+                                .editSpec()
+                                .editFirstContainer()
+                                .withName(value)
+                                .endContainer()
+                                .endSpec()
+                                .build(),
+                        pod -> List.of(
+                                env(pod, "ISTIO_META_APP_CONTAINERS"),
                                 "/metadata/annotations/kubectl.kubernetes.io~1default-container",
                                 "/metadata/annotations/kubectl.kubernetes.io~1default-logs-container")));
     }
@@ -136,21 +191,27 @@ class InjectionSafetyTest {
         ActiveConfig snapshot = holder.current().orElseThrow();
         Pod benignInput = target.place().apply(base(), target.benign());
         Pod hostileInput = target.place().apply(base(), hostile);
-        JsonNode benign = PodPatch.tree(Injector.inject(benignInput, "demo", snapshot).pod());
+        JsonNode benign =
+                PodPatch.tree(Injector.inject(benignInput, "demo", snapshot).pod());
         JsonNode injected;
         try {
-            injected = PodPatch.tree(Injector.inject(hostileInput, "demo", snapshot).pod());
+            injected = PodPatch.tree(
+                    Injector.inject(hostileInput, "demo", snapshot).pod());
         } catch (PodRejectedException e) {
-            assertTrue(target.name().startsWith("annotation ") && e.getMessage().contains(target.name().substring(11)),
+            assertTrue(
+                    target.name().startsWith("annotation ")
+                            && e.getMessage().contains(target.name().substring(11)),
                     "a rejection names the annotation: " + e.getMessage());
             assertEquals(1, e.getMessage().lines().count(), "a rejection is one line");
             return;
         }
         Set<String> allowed = new HashSet<>(target.landing().apply(benign));
         for (String pointer : target.landing().apply(benign)) {
-            String expected = pointer.endsWith(CANONICAL_NAME) ? canonicalName(hostile)
-                    : pointer.equals(env(benign, "ISTIO_META_OWNER")) ? "kubernetes://apis/v1/namespaces/demo/pods/" + hostile
-                    : hostile;
+            String expected = pointer.endsWith(CANONICAL_NAME)
+                    ? canonicalName(hostile)
+                    : pointer.equals(env(benign, "ISTIO_META_OWNER"))
+                            ? "kubernetes://apis/v1/namespaces/demo/pods/" + hostile
+                            : hostile;
             assertEquals(expected, injected.at(pointer).asText(), "lands verbatim at " + pointer);
         }
         // everything else is exactly as for a benign value, apart from where the value was put by the test
@@ -160,11 +221,16 @@ class InjectionSafetyTest {
             allowed.add(op.get("path").asText());
         }
         for (JsonNode op : io.fabric8.zjsonpatch.JsonDiff.asJson(benign, injected)) {
-            assertTrue(allowed.contains(op.get("path").asText()), "unexpected change " + op.get("op") + " "
-                    + op.get("path") + " (allowed: " + allowed + ")");
+            assertTrue(
+                    allowed.contains(op.get("path").asText()),
+                    "unexpected change " + op.get("op") + " " + op.get("path") + " (allowed: " + allowed + ")");
         }
-        assertEquals(benign.at("/spec/initContainers"), injected.at("/spec/initContainers"), "init containers unchanged");
-        assertEquals(benign.at("/spec/containers").size(), injected.at("/spec/containers").size(), "no extra container");
+        assertEquals(
+                benign.at("/spec/initContainers"), injected.at("/spec/initContainers"), "init containers unchanged");
+        assertEquals(
+                benign.at("/spec/containers").size(),
+                injected.at("/spec/containers").size(),
+                "no extra container");
         assertEquals(benign.at("/spec/volumes"), injected.at("/spec/volumes"), "volumes unchanged");
     }
 

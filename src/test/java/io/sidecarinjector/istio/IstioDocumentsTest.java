@@ -5,15 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.quarkus.qute.Engine;
@@ -25,6 +16,12 @@ import io.sidecarinjector.patch.PodPatch;
 import io.sidecarinjector.reload.ActiveConfigFactory;
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.testing.GoldenFiles;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /** Istio's documents as an installation holds them: what loads, what is refused, how they merge. */
 @QuarkusTest
@@ -48,22 +45,24 @@ class IstioDocumentsTest {
     }
 
     ActiveConfig active(IstioDocuments documents) throws InvalidConfigException {
-        return ActiveConfigFactory.build(engine, documents, "",
-                new IstioSwitches(IstioSwitches.NativeSidecars.FALSE, ""), () -> false);
+        return ActiveConfigFactory.build(
+                engine, documents, "", new IstioSwitches(IstioSwitches.NativeSidecars.FALSE, ""), () -> false);
     }
 
     @Test
     void theConfigMapsOfADefaultInstallationLoadAndInjectAsTheBuiltInDefaults() throws Exception {
         ConfigMap istio = configMap("istio.yaml");
         ConfigMap injector = configMap("istio-sidecar-injector.yaml");
-        IstioDocuments installed = IstioDocuments.load(doc("istio/mesh", istio.getData().get("mesh")),
+        IstioDocuments installed = IstioDocuments.load(
+                doc("istio/mesh", istio.getData().get("mesh")),
                 doc("istio-sidecar-injector/config", injector.getData().get("config")),
                 doc("istio-sidecar-injector/values", injector.getData().get("values")));
         ActiveConfig config = active(installed);
         assertEquals(List.of(), config.templates().unsupportedGoTemplates(), "every stock template is served");
         Pod input = GoldenFiles.input("several-containers-with-ports");
         Pod fromInstallation = Injector.inject(input, "demo", config).pod();
-        Pod fromDefaults = Injector.inject(input, "demo", active(IstioDocuments.defaults())).pod();
+        Pod fromDefaults = Injector.inject(input, "demo", active(IstioDocuments.defaults()))
+                .pod();
         assertEquals(PodPatch.tree(fromDefaults), PodPatch.tree(fromInstallation));
     }
 
@@ -95,17 +94,19 @@ class IstioDocumentsTest {
 
     @Test
     void aMisspeltFieldIsRefusedWithItsKeyAndLine() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
                 () -> mesh("trustDomain: example.org\ndefaultConfig:\n  statusPrt: 15021\n"));
-        assertEquals("mesh:3: unknown key 'defaultConfig.statusPrt': ProxyConfig has no field of that name",
-                e.getMessage());
+        assertEquals(
+                "mesh:3: unknown key 'defaultConfig.statusPrt': ProxyConfig has no field of that name", e.getMessage());
     }
 
     @Test
     void aValueOfTheWrongTypeIsRefusedWithItsKey() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> mesh("enablePrometheusMerge: [yes]\n"));
-        assertTrue(e.getMessage().startsWith("mesh:1: key 'enablePrometheusMerge': expected true or false"),
+        InvalidConfigException e =
+                assertThrows(InvalidConfigException.class, () -> mesh("enablePrometheusMerge: [yes]\n"));
+        assertTrue(
+                e.getMessage().startsWith("mesh:1: key 'enablePrometheusMerge': expected true or false"),
                 e.getMessage());
     }
 
@@ -118,8 +119,12 @@ class IstioDocumentsTest {
 
     @Test
     void anUnknownKeyOfTheInjectionConfigurationIsNamed() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> IstioDocuments.load(
-                Optional.empty(), doc("config", "policy: enabled\nignoredNamespaces: [a]\n"), Optional.empty()));
+        InvalidConfigException e = assertThrows(
+                InvalidConfigException.class,
+                () -> IstioDocuments.load(
+                        Optional.empty(),
+                        doc("config", "policy: enabled\nignoredNamespaces: [a]\n"),
+                        Optional.empty()));
         assertTrue(e.getMessage().startsWith("config:2: unknown key 'ignoredNamespaces'"), e.getMessage());
     }
 
@@ -132,7 +137,9 @@ class IstioDocumentsTest {
         assertEquals("example.org/istio", docs.values().text("global.hub"));
         assertEquals("1.30.3", docs.values().text("global.tag"), "the rest stays the default");
         assertTrue(docs.values().node("global.proxy.includeIPRanges").isMissingNode(), "null removes the key");
-        assertEquals("{\"requests\":{\"memory\":\"64Mi\"}}", docs.values().node("global.proxy.resources").toString(),
+        assertEquals(
+                "{\"requests\":{\"memory\":\"64Mi\"}}",
+                docs.values().node("global.proxy.resources").toString(),
                 "resources replace the default whole");
     }
 

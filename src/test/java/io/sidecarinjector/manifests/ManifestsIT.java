@@ -5,24 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.beans.Introspector;
-import java.beans.PropertyDescriptor;
-import java.lang.reflect.Method;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
 import com.fasterxml.jackson.core.type.TypeReference;
-
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -38,6 +21,19 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sidecarinjector.policy.PodSelector;
 import io.sidecarinjector.webhook.Revision;
+import java.beans.Introspector;
+import java.beans.PropertyDescriptor;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The manifests the build emits ({@code target/kubernetes/kubernetes.yml}), parsed with the fabric8 model: every
@@ -55,8 +51,11 @@ class ManifestsIT {
     }
 
     static <T extends HasMetadata> T one(Class<T> type, String name) {
-        return resources.stream().filter(type::isInstance).map(type::cast)
-                .filter(r -> r.getMetadata().getName().equals(name)).findFirst()
+        return resources.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .filter(r -> r.getMetadata().getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
     }
 
@@ -64,7 +63,10 @@ class ManifestsIT {
     void everyFieldIsKnownToTheModel() throws Exception {
         for (HasMetadata resource : resources) {
             List<String> unknown = new ArrayList<>();
-            unknownFields(resource, resource.getKind() + "/" + resource.getMetadata().getName(), unknown,
+            unknownFields(
+                    resource,
+                    resource.getKind() + "/" + resource.getMetadata().getName(),
+                    unknown,
                     new IdentityHashMap<>());
             assertEquals(List.of(), unknown);
         }
@@ -73,7 +75,9 @@ class ManifestsIT {
     /** Walks the model; fabric8 keeps fields it does not know in additionalProperties. */
     static void unknownFields(Object node, String path, List<String> unknown, Map<Object, Boolean> seen)
             throws Exception {
-        if (node == null || seen.put(node, true) != null || !node.getClass().getName().startsWith("io.fabric8")) {
+        if (node == null
+                || seen.put(node, true) != null
+                || !node.getClass().getName().startsWith("io.fabric8")) {
             if (node instanceof Collection<?> items) {
                 int i = 0;
                 for (Object item : items) {
@@ -86,9 +90,12 @@ class ManifestsIT {
             }
             return;
         }
-        for (PropertyDescriptor property : Introspector.getBeanInfo(node.getClass()).getPropertyDescriptors()) {
+        for (PropertyDescriptor property :
+                Introspector.getBeanInfo(node.getClass()).getPropertyDescriptors()) {
             Method getter = property.getReadMethod();
-            if (getter == null || getter.getParameterCount() != 0 || property.getName().equals("class")) {
+            if (getter == null
+                    || getter.getParameterCount() != 0
+                    || property.getName().equals("class")) {
                 continue;
             }
             Object value = getter.invoke(node);
@@ -108,7 +115,8 @@ class ManifestsIT {
 
     /** A webhook for comparison with Istio's: without the Service called, with the API server's defaults filled in. */
     static MutatingWebhook comparable(MutatingWebhook webhook) {
-        MutatingWebhook copy = new MutatingWebhookBuilder(webhook).withClientConfig(null).build();
+        MutatingWebhook copy =
+                new MutatingWebhookBuilder(webhook).withClientConfig(null).build();
         if (copy.getTimeoutSeconds() == null) {
             copy.setTimeoutSeconds(10);
         }
@@ -121,14 +129,17 @@ class ManifestsIT {
     @Test
     void theWebhooksAreIstiosForTheDefaultRevision() throws Exception {
         List<MutatingWebhook> istio;
-        try (var in = Files.newInputStream(Path.of("src/test/resources/manifests/istio-1.30-default-revision-webhooks.yaml"))) {
-            istio = Serialization.unmarshal(in, new TypeReference<List<MutatingWebhook>>() {
-            });
+        try (var in = Files.newInputStream(
+                Path.of("src/test/resources/manifests/istio-1.30-default-revision-webhooks.yaml"))) {
+            istio = Serialization.unmarshal(in, new TypeReference<List<MutatingWebhook>>() {});
         }
         List<MutatingWebhook> ours = webhookConfiguration().getWebhooks();
-        assertEquals(istio.stream().map(MutatingWebhook::getName).toList(), ours.stream().map(MutatingWebhook::getName)
-                .toList(), "Istio's four webhooks, in Istio's order");
-        assertEquals(istio.stream().map(ManifestsIT::comparable).toList(),
+        assertEquals(
+                istio.stream().map(MutatingWebhook::getName).toList(),
+                ours.stream().map(MutatingWebhook::getName).toList(),
+                "Istio's four webhooks, in Istio's order");
+        assertEquals(
+                istio.stream().map(ManifestsIT::comparable).toList(),
                 ours.stream().map(ManifestsIT::comparable).toList());
         for (MutatingWebhook webhook : ours) {
             assertEquals("/inject", webhook.getClientConfig().getService().getPath(), webhook.getName());
@@ -147,12 +158,17 @@ class ManifestsIT {
         assertFalse(labels.containsKey("istio.io/rev"), labels.toString());
         assertFalse(labels.containsKey("istio.io/tag"), labels.toString());
         assertFalse(config.getMetadata().getName().startsWith("istio-"));
-        assertEquals(new Revision("").webhookConfigurationName(), config.getMetadata().getName());
+        assertEquals(
+                new Revision("").webhookConfigurationName(),
+                config.getMetadata().getName());
     }
 
     @Test
     void theInjectorsOwnPodsAreNeverSelected() {
-        Map<String, String> podLabels = one(Deployment.class, "sidecar-injector").getSpec().getTemplate().getMetadata()
+        Map<String, String> podLabels = one(Deployment.class, "sidecar-injector")
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
                 .getLabels();
         for (MutatingWebhook webhook : webhookConfiguration().getWebhooks()) {
             assertFalse(PodSelector.of(webhook.getObjectSelector()).matches(podLabels), webhook.getName());
@@ -162,27 +178,47 @@ class ManifestsIT {
     @Test
     void checkInjectMatchesTheDefaultRevisionsNamespaceWebhook() {
         MutatingWebhook namespace = webhookConfiguration().getWebhooks().stream()
-                .filter(w -> w.getName().equals("namespace.sidecar-injector.istio.io")).findFirst().orElseThrow();
-        assertEquals(List.of(new LabelSelectorRequirement("istio-injection", "In", List.of("enabled"))),
+                .filter(w -> w.getName().equals("namespace.sidecar-injector.istio.io"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                List.of(new LabelSelectorRequirement("istio-injection", "In", List.of("enabled"))),
                 namespace.getNamespaceSelector().getMatchExpressions());
-        assertEquals(List.of(new LabelSelectorRequirement("sidecar.istio.io/inject", "NotIn", List.of("false"))),
+        assertEquals(
+                List.of(new LabelSelectorRequirement("sidecar.istio.io/inject", "NotIn", List.of("false"))),
                 namespace.getObjectSelector().getMatchExpressions());
-        assertTrue(io.sidecarinjector.cli.InjectionCheck.NAMESPACE_SELECTOR.matches(Map.of("istio-injection", "enabled")));
-        assertFalse(io.sidecarinjector.cli.InjectionCheck.OBJECT_SELECTOR.matches(Map.of("sidecar.istio.io/inject", "false")));
+        assertTrue(
+                io.sidecarinjector.cli.InjectionCheck.NAMESPACE_SELECTOR.matches(Map.of("istio-injection", "enabled")));
+        assertFalse(io.sidecarinjector.cli.InjectionCheck.OBJECT_SELECTOR.matches(
+                Map.of("sidecar.istio.io/inject", "false")));
     }
 
     @Test
     void theWebhookServiceReachesTheHttpsPort() {
         MutatingWebhook webhook = webhookConfiguration().getWebhooks().get(0);
-        Service service = one(Service.class, webhook.getClientConfig().getService().getName());
-        assertEquals(webhook.getClientConfig().getService().getNamespace(), service.getMetadata().getNamespace());
-        var https = service.getSpec().getPorts().stream().filter(p -> p.getPort() == 443).findFirst().orElseThrow();
-        Container container = one(Deployment.class, "sidecar-injector").getSpec().getTemplate().getSpec()
-                .getContainers().get(0);
+        Service service =
+                one(Service.class, webhook.getClientConfig().getService().getName());
+        assertEquals(
+                webhook.getClientConfig().getService().getNamespace(),
+                service.getMetadata().getNamespace());
+        var https = service.getSpec().getPorts().stream()
+                .filter(p -> p.getPort() == 443)
+                .findFirst()
+                .orElseThrow();
+        Container container = one(Deployment.class, "sidecar-injector")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
         int target = https.getTargetPort().getIntVal();
-        assertTrue(container.getPorts().stream().anyMatch(p -> p.getContainerPort() == target && "https".equals(p.getName())));
-        assertTrue(container.getEnv().stream().anyMatch(e -> e.getName().equals("INJECTOR_TLS_REQUIRED")
-                && e.getValue().equals("true")), "/inject over HTTPS only in the cluster");
+        assertTrue(container.getPorts().stream()
+                .anyMatch(p -> p.getContainerPort() == target && "https".equals(p.getName())));
+        assertTrue(
+                container.getEnv().stream()
+                        .anyMatch(e -> e.getName().equals("INJECTOR_TLS_REQUIRED")
+                                && e.getValue().equals("true")),
+                "/inject over HTTPS only in the cluster");
     }
 
     @Test
@@ -198,7 +234,8 @@ class ManifestsIT {
         for (Container c : all) {
             assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem(), c.getName());
             assertFalse(c.getSecurityContext().getAllowPrivilegeEscalation(), c.getName());
-            assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop(), c.getName());
+            assertEquals(
+                    List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop(), c.getName());
             assertNotNull(c.getResources().getRequests().get("memory"), c.getName());
         }
         Container main = pod.getContainers().get(0);
@@ -207,11 +244,19 @@ class ManifestsIT {
         assertEquals("/q/health/started", main.getStartupProbe().getHttpGet().getPath());
         assertEquals(List.of("tls-bootstrap"), pod.getInitContainers().get(0).getArgs());
         for (Container c : all) {
-            assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("INJECTOR_TLS_MODE")
-                    && e.getValue().equals("self-managed")), c.getName() + ": self-managed TLS by default");
+            assertTrue(
+                    c.getEnv().stream()
+                            .anyMatch(e -> e.getName().equals("INJECTOR_TLS_MODE")
+                                    && e.getValue().equals("self-managed")),
+                    c.getName() + ": self-managed TLS by default");
         }
         PodDisruptionBudget pdb = one(PodDisruptionBudget.class, "sidecar-injector");
-        assertTrue(deployment.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+        assertTrue(deployment
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels()
+                .entrySet()
                 .containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet()));
     }
 
@@ -220,7 +265,9 @@ class ManifestsIT {
         Role role = one(Role.class, "sidecar-injector-tls");
         role.getRules().forEach(rule -> {
             assertEquals(List.of("secrets"), rule.getResources());
-            assertTrue(Set.of("get", "update", "create").containsAll(rule.getVerbs()), rule.getVerbs().toString());
+            assertTrue(
+                    Set.of("get", "update", "create").containsAll(rule.getVerbs()),
+                    rule.getVerbs().toString());
             if (!rule.getVerbs().equals(List.of("create"))) {
                 assertEquals(List.of("sidecar-injector-tls"), rule.getResourceNames());
             }
@@ -238,17 +285,25 @@ class ManifestsIT {
         });
         ClusterRole reader = one(ClusterRole.class, "sidecar-injector-reader");
         reader.getRules().forEach(rule -> assertEquals(List.of("list"), rule.getVerbs(), "read-only"));
-        assertEquals(Set.of("nodes", "proxyconfigs"), reader.getRules().stream()
-                .flatMap(rule -> rule.getResources().stream()).collect(java.util.stream.Collectors.toSet()));
-        assertTrue(resources.stream().noneMatch(r -> r.getMetadata().getName().endsWith("-view")),
+        assertEquals(
+                Set.of("nodes", "proxyconfigs"),
+                reader.getRules().stream()
+                        .flatMap(rule -> rule.getResources().stream())
+                        .collect(java.util.stream.Collectors.toSet()));
+        assertTrue(
+                resources.stream().noneMatch(r -> r.getMetadata().getName().endsWith("-view")),
                 "no broad view role binding");
     }
 
     @Test
     void theInjectorReadsIstiosOwnConfigMaps() {
-        var pod = one(Deployment.class, "sidecar-injector").getSpec().getTemplate().getSpec();
+        var pod = one(Deployment.class, "sidecar-injector")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         Map<String, String> configMaps = new java.util.HashMap<>();
-        pod.getVolumes().stream().filter(v -> v.getConfigMap() != null)
+        pod.getVolumes().stream()
+                .filter(v -> v.getConfigMap() != null)
                 .forEach(v -> configMaps.put(v.getName(), v.getConfigMap().getName()));
         assertEquals("istio", configMaps.get("istio-mesh"));
         assertEquals("istio-sidecar-injector", configMaps.get("istio-injector"));
@@ -267,12 +322,18 @@ class ManifestsIT {
 
     @Test
     void bothContainersReadTheRevision() {
-        var pod = one(Deployment.class, "sidecar-injector").getSpec().getTemplate().getSpec();
+        var pod = one(Deployment.class, "sidecar-injector")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         List<Container> all = new ArrayList<>(pod.getContainers());
         all.addAll(pod.getInitContainers());
         for (Container c : all) {
-            assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("INJECTOR_REVISION")
-                    && (e.getValue() == null || e.getValue().isEmpty())), c.getName() + ": the default revision");
+            assertTrue(
+                    c.getEnv().stream()
+                            .anyMatch(e -> e.getName().equals("INJECTOR_REVISION")
+                                    && (e.getValue() == null || e.getValue().isEmpty())),
+                    c.getName() + ": the default revision");
         }
     }
 
@@ -280,12 +341,17 @@ class ManifestsIT {
     void theHelmChartTemplatesTheRevisionAndItsTags() throws Exception {
         Path chart = Path.of("target/helm/kubernetes/sidecar-injector");
         String webhook = Files.readString(chart.resolve("templates/mutatingwebhookconfiguration.yaml"));
-        assertTrue(webhook.contains("name: {{ include \"sidecar-injector.configurationName\" . }}")
-                && webhook.contains("{{- include \"sidecar-injector.webhooks\"")
-                && webhook.contains("{{ include \"sidecar-injector.tagConfigurations\" . }}"), webhook);
+        assertTrue(
+                webhook.contains("name: {{ include \"sidecar-injector.configurationName\" . }}")
+                        && webhook.contains("{{- include \"sidecar-injector.webhooks\"")
+                        && webhook.contains("{{ include \"sidecar-injector.tagConfigurations\" . }}"),
+                webhook);
         String helpers = Files.readString(chart.resolve("templates/_webhooks.tpl"));
-        for (String define : List.of("sidecar-injector.webhooks", "sidecar-injector.tagConfigurations",
-                "sidecar-injector.configurationName", "sidecar-injector.webhookRules")) {
+        for (String define : List.of(
+                "sidecar-injector.webhooks",
+                "sidecar-injector.tagConfigurations",
+                "sidecar-injector.configurationName",
+                "sidecar-injector.webhookRules")) {
             assertTrue(helpers.contains("{{- define \"" + define + "\" -}}"), define);
         }
         assertFalse(helpers.contains("istio.io/rev:") || helpers.contains("istio.io/tag:"), "no istiod labels");
@@ -294,31 +360,40 @@ class ManifestsIT {
         String deployment = Files.readString(chart.resolve("templates/deployment.yaml"));
         assertEquals(2, deployment.split("\\{\\{ \\.Values\\.app\\.revision \\| quote }}", -1).length - 1, deployment);
         String values = Files.readString(chart.resolve("values.yaml"));
-        assertTrue(values.contains("revision: \"\"") && values.contains("revisionTags: []")
-                && values.contains("reinvocationPolicy: Never"), values);
+        assertTrue(
+                values.contains("revision: \"\"")
+                        && values.contains("revisionTags: []")
+                        && values.contains("reinvocationPolicy: Never"),
+                values);
     }
 
     @Test
     void theHelmChartDrivesBothContainersTlsModeFromOneValue() throws Exception {
-        String deployment = Files.readString(
-                Path.of("target/helm/kubernetes/sidecar-injector/templates/deployment.yaml"));
-        assertEquals(2, deployment.split("\\{\\{ \\.Values\\.app\\.envs\\.INJECTOR_TLS_MODE \\| quote }}", -1).length - 1,
+        String deployment =
+                Files.readString(Path.of("target/helm/kubernetes/sidecar-injector/templates/deployment.yaml"));
+        assertEquals(
+                2,
+                deployment.split("\\{\\{ \\.Values\\.app\\.envs\\.INJECTOR_TLS_MODE \\| quote }}", -1).length - 1,
                 deployment);
         String values = Files.readString(Path.of("target/helm/kubernetes/sidecar-injector/values.yaml"));
         assertTrue(values.contains("INJECTOR_TLS_MODE: self-managed"), values);
         String webhooks = Files.readString(Path.of("target/helm/kubernetes/sidecar-injector/templates/_webhooks.tpl"));
-        assertTrue(webhooks.contains("{{ $root.Values.app.webhook.failurePolicy }}")
-                && webhooks.contains("{{ $root.Values.app.webhook.timeoutSeconds }}")
-                && webhooks.contains("{{ $root.Values.app.webhook.reinvocationPolicy }}"), webhooks);
+        assertTrue(
+                webhooks.contains("{{ $root.Values.app.webhook.failurePolicy }}")
+                        && webhooks.contains("{{ $root.Values.app.webhook.timeoutSeconds }}")
+                        && webhooks.contains("{{ $root.Values.app.webhook.reinvocationPolicy }}"),
+                webhooks);
     }
 
     @Test
     void theKnativeServiceMayScaleToZero() throws Exception {
         Object parsed = Serialization.unmarshal(Files.readString(Path.of("target/kubernetes/knative.yml")));
         List<?> knative = parsed instanceof List<?> list ? list : List.of(parsed);
-        HasMetadata service = knative.stream().map(HasMetadata.class::cast)
+        HasMetadata service = knative.stream()
+                .map(HasMetadata.class::cast)
                 .filter(r -> r.getKind().equals("Service") && r.getApiVersion().startsWith("serving.knative.dev"))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         String yaml = Serialization.asYaml(service);
         assertTrue(yaml.contains("autoscaling.knative.dev/min-scale: \"0\""), yaml);
     }

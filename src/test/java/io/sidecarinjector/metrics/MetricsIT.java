@@ -4,5 +4,4 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** The metrics tests, run against the packaged artifact. */
 @QuarkusIntegrationTest
-class MetricsIT extends MetricsTest {
-}
+class MetricsIT extends MetricsTest {}

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.sidecarinjector.testing.Reviews;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The Prometheus metrics, by Istio's names, with tags from fixed sets only. {@link MetricsIT} runs it packaged. */
 @QuarkusTest
@@ -23,15 +21,29 @@ class MetricsTest {
     }
 
     static double value(String text, String series) {
-        return text.lines().filter(l -> l.startsWith(series + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).findFirst().orElse(0);
+        return text.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .mapToDouble(
+                        l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .findFirst()
+                .orElse(0);
     }
 
     static Pod pod(String name, String inject) {
-        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
-                .addNewContainer().withName("app").withImage("app").endContainer().endSpec();
+        PodBuilder pod = new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("app")
+                .endContainer()
+                .endSpec();
         if (inject != null) {
-            pod.editMetadata().addToAnnotations("sidecar.istio.io/inject", inject).endMetadata();
+            pod.editMetadata()
+                    .addToAnnotations("sidecar.istio.io/inject", inject)
+                    .endMetadata();
         }
         return pod.build();
     }
@@ -47,8 +59,11 @@ class MetricsTest {
         post(Reviews.request("m-2", "namespace-b", pod("pod-refused", "false")).toString());
         post("not json");
         String after = scrape();
-        assertEquals(3, value(after, "sidecar_injection_requests_total") - value(before, "sidecar_injection_requests_total"));
-        assertEquals(1, value(after, "sidecar_injection_success_total") - value(before, "sidecar_injection_success_total"));
+        assertEquals(
+                3,
+                value(after, "sidecar_injection_requests_total") - value(before, "sidecar_injection_requests_total"));
+        assertEquals(
+                1, value(after, "sidecar_injection_success_total") - value(before, "sidecar_injection_success_total"));
         String skip = "sidecar_injection_skip_total{reason=\"explicitly_disabled\"}";
         assertEquals(1, value(after, skip) - value(before, skip));
         String decode = "sidecar_injection_failure_total{type=\"decode\"}";
@@ -68,7 +83,8 @@ class MetricsTest {
 
     @Test
     void noTagCarriesAPodANamespaceOrAnAnnotationValue() {
-        post(Reviews.request("m-4", "secret-namespace-name", pod("secret-pod-name", "maybe-garbage")).toString());
+        post(Reviews.request("m-4", "secret-namespace-name", pod("secret-pod-name", "maybe-garbage"))
+                .toString());
         String text = scrape();
         for (String line : text.lines().filter(l -> l.startsWith("sidecar_")).toList()) {
             assertTrue(!line.contains("secret-") && !line.contains("maybe-garbage"), line);

@@ -3,20 +3,11 @@ package io.sidecarinjector.nativeimage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-
 import io.fabric8.kubernetes.api.model.AnyType;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
@@ -29,6 +20,12 @@ import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference;
 import io.sidecarinjector.support.Mappers;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 
 class KubernetesModelTypesTest {
 
@@ -38,14 +35,24 @@ class KubernetesModelTypesTest {
 
     @Test
     void theWalkReachesThePodsPartsAndTheOtherObjectsParts() {
-        for (Class<?> expected : List.of(HTTPGetAction.class, IntOrString.class, AnyType.class, Quantity.class,
-                EphemeralContainer.class, Capabilities.class, ProjectedVolumeSource.class,
-                ServiceAccountTokenProjection.class, AdmissionResponse.class, StatusDetails.class,
+        for (Class<?> expected : List.of(
+                HTTPGetAction.class,
+                IntOrString.class,
+                AnyType.class,
+                Quantity.class,
+                EphemeralContainer.class,
+                Capabilities.class,
+                ProjectedVolumeSource.class,
+                ServiceAccountTokenProjection.class,
+                AdmissionResponse.class,
+                StatusDetails.class,
                 ServiceReference.class)) {
             assertTrue(models.contains(expected), expected.getName());
         }
-        assertTrue(handlers.containsAll(List.of(Quantity.Serializer.class, Quantity.Deserializer.class,
-                AnyType.Serializer.class)), handlers.toString());
+        assertTrue(
+                handlers.containsAll(
+                        List.of(Quantity.Serializer.class, Quantity.Deserializer.class, AnyType.Serializer.class)),
+                handlers.toString());
     }
 
     @Test
@@ -71,15 +78,20 @@ class KubernetesModelTypesTest {
             BeanDescription read = Mappers.JSON.getDeserializationConfig().introspect(javaType);
             BeanDescription write = Mappers.JSON.getSerializationConfig().introspect(javaType);
             for (BeanDescription description : List.of(read, write)) {
-                checkHandlers(description.getClassInfo().getAnnotation(JsonSerialize.class),
-                        description.getClassInfo().getAnnotation(JsonDeserialize.class), type.getName(), missing);
+                checkHandlers(
+                        description.getClassInfo().getAnnotation(JsonSerialize.class),
+                        description.getClassInfo().getAnnotation(JsonDeserialize.class),
+                        type.getName(),
+                        missing);
                 for (BeanPropertyDefinition property : description.findProperties()) {
                     Deque<JavaType> types = new ArrayDeque<>(List.of(property.getPrimaryType()));
                     while (!types.isEmpty()) {
                         JavaType t = types.pop();
                         Class<?> raw = t.getRawClass();
-                        if (raw.getName().startsWith("io.fabric8.kubernetes.api.model.") && !raw.isInterface()
-                                && !raw.isEnum() && !models.contains(raw)) {
+                        if (raw.getName().startsWith("io.fabric8.kubernetes.api.model.")
+                                && !raw.isInterface()
+                                && !raw.isEnum()
+                                && !models.contains(raw)) {
                             missing.add(type.getSimpleName() + "." + property.getName() + ": " + raw.getName());
                         }
                         if (t.getContentType() != null) {
@@ -90,9 +102,11 @@ class KubernetesModelTypesTest {
                         }
                     }
                     if (property.getPrimaryMember() != null) {
-                        checkHandlers(property.getPrimaryMember().getAnnotation(JsonSerialize.class),
+                        checkHandlers(
+                                property.getPrimaryMember().getAnnotation(JsonSerialize.class),
                                 property.getPrimaryMember().getAnnotation(JsonDeserialize.class),
-                                type.getSimpleName() + "." + property.getName(), missing);
+                                type.getSimpleName() + "." + property.getName(),
+                                missing);
                     }
                 }
             }
@@ -100,7 +114,8 @@ class KubernetesModelTypesTest {
         assertEquals(Set.of(), missing);
     }
 
-    private void checkHandlers(JsonSerialize serialize, JsonDeserialize deserialize, String where, Set<String> missing) {
+    private void checkHandlers(
+            JsonSerialize serialize, JsonDeserialize deserialize, String where, Set<String> missing) {
         if (serialize != null) {
             checkHandler(serialize.using(), where, missing);
             checkHandler(serialize.contentUsing(), where, missing);

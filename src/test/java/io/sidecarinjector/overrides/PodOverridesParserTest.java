@@ -4,52 +4,52 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sidecarinjector.support.Messages;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.sidecarinjector.support.Messages;
-
 class PodOverridesParserTest {
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource(delimiter = '|', value = {
-            "sidecar.istio.io/proxyImage|image with spaces",
-            "sidecar.istio.io/interceptionMode|NAT",
-            "sidecar.istio.io/proxyCPU|lots",
-            "sidecar.istio.io/proxyMemory|12XB",
-            "sidecar.istio.io/proxyCPULimit|-1",
-            "sidecar.istio.io/proxyMemoryLimit|1..5Gi",
-            "traffic.sidecar.istio.io/includeOutboundIPRanges|10.0.0.0",
-            "traffic.sidecar.istio.io/includeOutboundIPRanges|10.0.0.0/33",
-            "traffic.sidecar.istio.io/excludeOutboundIPRanges|300.1.1.1/32",
-            "traffic.sidecar.istio.io/excludeOutboundIPRanges|example.com/32",
-            "traffic.sidecar.istio.io/excludeOutboundIPRanges|*",
-            "traffic.sidecar.istio.io/includeInboundPorts|0",
-            "traffic.sidecar.istio.io/excludeInboundPorts|65536",
-            "traffic.sidecar.istio.io/excludeOutboundPorts|http",
-            "status.sidecar.istio.io/port|-1",
-            "status.sidecar.istio.io/port|99999",
-            "sidecar.istio.io/rewriteAppHTTPProbers|yes",
-            "sidecar.istio.io/nativeSidecar|TRUE",
-            "proxy.istio.io/config|concurrency: [",
-            "proxy.istio.io/config|- a list",
-            "proxy.istio.io/config|concurrency: many",
-            "proxy.istio.io/config|holdApplicationUntilProxyStarts: perhaps",
-            "proxy.istio.io/config|terminationDrainDuration: soon",
-            "sidecar.istio.io/userVolume|{not json",
-            "sidecar.istio.io/userVolume|[1]",
-            "sidecar.istio.io/userVolumeMount|{\"m\": 5}",
-            "sidecar.istio.io/logLevel|loud",
-            "sidecar.istio.io/componentLogLevel|misc=error",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "sidecar.istio.io/proxyImage|image with spaces",
+                "sidecar.istio.io/interceptionMode|NAT",
+                "sidecar.istio.io/proxyCPU|lots",
+                "sidecar.istio.io/proxyMemory|12XB",
+                "sidecar.istio.io/proxyCPULimit|-1",
+                "sidecar.istio.io/proxyMemoryLimit|1..5Gi",
+                "traffic.sidecar.istio.io/includeOutboundIPRanges|10.0.0.0",
+                "traffic.sidecar.istio.io/includeOutboundIPRanges|10.0.0.0/33",
+                "traffic.sidecar.istio.io/excludeOutboundIPRanges|300.1.1.1/32",
+                "traffic.sidecar.istio.io/excludeOutboundIPRanges|example.com/32",
+                "traffic.sidecar.istio.io/excludeOutboundIPRanges|*",
+                "traffic.sidecar.istio.io/includeInboundPorts|0",
+                "traffic.sidecar.istio.io/excludeInboundPorts|65536",
+                "traffic.sidecar.istio.io/excludeOutboundPorts|http",
+                "status.sidecar.istio.io/port|-1",
+                "status.sidecar.istio.io/port|99999",
+                "sidecar.istio.io/rewriteAppHTTPProbers|yes",
+                "sidecar.istio.io/nativeSidecar|TRUE",
+                "proxy.istio.io/config|concurrency: [",
+                "proxy.istio.io/config|- a list",
+                "proxy.istio.io/config|concurrency: many",
+                "proxy.istio.io/config|holdApplicationUntilProxyStarts: perhaps",
+                "proxy.istio.io/config|terminationDrainDuration: soon",
+                "sidecar.istio.io/userVolume|{not json",
+                "sidecar.istio.io/userVolume|[1]",
+                "sidecar.istio.io/userVolumeMount|{\"m\": 5}",
+                "sidecar.istio.io/logLevel|loud",
+                "sidecar.istio.io/componentLogLevel|misc=error",
+            })
     void anInvalidValueRejectsThePodNamingTheAnnotationAndTheValue(String annotation, String value) {
-        PodRejectedException e = assertThrows(PodRejectedException.class,
-                () -> PodOverridesParser.parse(Map.of(annotation, value)));
+        PodRejectedException e =
+                assertThrows(PodRejectedException.class, () -> PodOverridesParser.parse(Map.of(annotation, value)));
         assertTrue(e.getMessage().startsWith("annotation " + annotation + "=\""), e.getMessage());
         assertTrue(e.getMessage().contains(Messages.shown(value)), e.getMessage());
     }
@@ -76,22 +76,33 @@ class PodOverridesParserTest {
 
     @Test
     void anUnknownSidecarAnnotationIsAWarning() {
-        PodOverrides o = PodOverridesParser.parse(Map.of("sidecar.istio.io/noSuchThing", "x",
-                "sidecar.istio.io/bootstrapOverride", "custom", "example.com/other", "ignored silently"));
+        PodOverrides o = PodOverridesParser.parse(Map.of(
+                "sidecar.istio.io/noSuchThing",
+                "x",
+                "sidecar.istio.io/bootstrapOverride",
+                "custom",
+                "example.com/other",
+                "ignored silently"));
         assertEquals(1, o.warnings().size(), o.warnings().toString());
         assertTrue(o.warnings().get(0).contains("sidecar.istio.io/noSuchThing"));
     }
 
     @Test
     void aProxyConfigKeyThatIsNoFieldIsNamedWithItsLine() {
-        PodRejectedException e = assertThrows(PodRejectedException.class, () -> PodOverridesParser.parse(
-                Map.of(Annotations.PROXY_CONFIG, "concurrency: 2\nconcurency: 3\n")));
-        assertTrue(e.getMessage().endsWith("is invalid: line 2: unknown key 'concurency': ProxyConfig has no field of"
-                + " that name"), e.getMessage());
-        PodRejectedException scalar = assertThrows(PodRejectedException.class,
-                () -> PodOverridesParser.parse(Map.of(Annotations.PROXY_CONFIG, "false")));
-        assertTrue(scalar.getMessage().endsWith("is invalid: key '(top level)': expected a mapping (ProxyConfig), got"
-                + " boolean"), scalar.getMessage());
+        PodRejectedException e = assertThrows(
+                PodRejectedException.class,
+                () -> PodOverridesParser.parse(Map.of(Annotations.PROXY_CONFIG, "concurrency: 2\nconcurency: 3\n")));
+        assertTrue(
+                e.getMessage()
+                        .endsWith("is invalid: line 2: unknown key 'concurency': ProxyConfig has no field of"
+                                + " that name"),
+                e.getMessage());
+        PodRejectedException scalar = assertThrows(
+                PodRejectedException.class, () -> PodOverridesParser.parse(Map.of(Annotations.PROXY_CONFIG, "false")));
+        assertTrue(
+                scalar.getMessage()
+                        .endsWith("is invalid: key '(top level)': expected a mapping (ProxyConfig), got" + " boolean"),
+                scalar.getMessage());
     }
 
     @Test
@@ -103,13 +114,16 @@ class PodOverridesParserTest {
                 proxy_metadata: {A: b}
                 """));
         assertEquals(List.of(), o.warnings());
-        assertEquals("b", o.proxyConfig().orElseThrow().path("proxyMetadata").path("A").asText(),
+        assertEquals(
+                "b",
+                o.proxyConfig().orElseThrow().path("proxyMetadata").path("A").asText(),
                 "proto names are read as JSON names");
     }
 
     @Test
     void aValueOverTheLengthLimitIsRejected() {
-        assertThrows(PodRejectedException.class,
+        assertThrows(
+                PodRejectedException.class,
                 () -> PodOverridesParser.parse(Map.of(Annotations.LOG_LEVEL, "d".repeat(70_000))));
     }
 }

@@ -2,16 +2,13 @@ package io.sidecarinjector.reload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.sidecarinjector.istio.IstioDocuments;
 import io.sidecarinjector.istio.ProxyConfig;
 import io.sidecarinjector.support.Mappers;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Istio's ProxyConfig resources: what they contribute and in which order, as istiod applies them. */
 class ProxyConfigResourcesTest {
@@ -48,13 +45,17 @@ class ProxyConfigResourcesTest {
 
     @Test
     void aSelectorThatDoesNotMatchTakesNoPart() throws Exception {
-        assertEquals(2, effective(Map.of("app", "db")).tree().path("concurrency").asInt());
+        assertEquals(
+                2, effective(Map.of("app", "db")).tree().path("concurrency").asInt());
     }
 
     @Test
     void anotherNamespacesResourcesTakeNoPart() throws Exception {
         List<ProxyConfigResources.Resource> resources = ProxyConfigResources.parse(Mappers.JSON.readTree(LIST));
-        assertEquals(1, ProxyConfigResources.select(resources, "other2", Map.of(), "istio-system").size(),
+        assertEquals(
+                1,
+                ProxyConfigResources.select(resources, "other2", Map.of(), "istio-system")
+                        .size(),
                 "only the root namespace's");
     }
 }

@@ -50,7 +50,8 @@ public final class ConfigMapDir {
             Path tmp = root.resolve("..data_tmp");
             Files.deleteIfExists(tmp);
             Files.createSymbolicLink(tmp, data.getFileName());
-            Files.move(tmp, root.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp, root.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

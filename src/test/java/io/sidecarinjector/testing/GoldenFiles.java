@@ -3,12 +3,11 @@ package io.sidecarinjector.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
-
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.quarkus.qute.Engine;
 import io.sidecarinjector.config.ConfigFiles;
 import io.sidecarinjector.config.InvalidConfigException;
@@ -16,19 +15,16 @@ import io.sidecarinjector.inject.ActiveConfig;
 import io.sidecarinjector.istio.IstioDocuments;
 import io.sidecarinjector.istio.IstioSwitches;
 import io.sidecarinjector.reload.ActiveConfigFactory;
-import java.util.List;
-import java.util.stream.Stream;
-
-import java.util.Map;
-import java.util.TreeMap;
-
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.support.Mappers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Golden files: {@code <case>.in.yaml} is an input pod, {@code <case>.out.yaml} the pod injection must produce. A
@@ -49,6 +45,7 @@ public final class GoldenFiles {
     public static final Path CNI_DIR = Path.of("src/test/resources/golden-cni");
     /** Every folder of pod cases. */
     public static final List<Path> POD_DIRS = List.of(DIR, CUSTOM_DIR, NATIVE_DIR, CNI_DIR);
+
     private static final boolean REFRESH = Boolean.getBoolean("golden.refresh");
     public static final String IN = ".in.yaml";
     public static final String OUT = ".out.yaml";
@@ -63,13 +60,18 @@ public final class GoldenFiles {
                 for (String line : Files.readAllLines(envFile)) {
                     int eq = line.indexOf('=');
                     if (eq > 0) {
-                        env.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                        env.put(
+                                line.substring(0, eq).trim(),
+                                line.substring(eq + 1).trim());
                     }
                 }
             }
             env.putIfAbsent(IstioSwitches.NATIVE_SIDECARS_VARIABLE, "false");
-            IstioDocuments documents = ConfigFiles.read(Optional.of(config.resolve("mesh.yaml")),
-                    Optional.of(config.resolve("config.yaml")), Optional.of(config.resolve("values.yaml"))).load();
+            IstioDocuments documents = ConfigFiles.read(
+                            Optional.of(config.resolve("mesh.yaml")),
+                            Optional.of(config.resolve("config.yaml")),
+                            Optional.of(config.resolve("values.yaml")))
+                    .load();
             return ActiveConfigFactory.build(engine, documents, "", IstioSwitches.from(env), () -> false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -78,8 +80,7 @@ public final class GoldenFiles {
         }
     }
 
-    private GoldenFiles() {
-    }
+    private GoldenFiles() {}
 
     /** The names of the input cases, without their extension. */
     public static List<String> cases() {
@@ -88,9 +89,12 @@ public final class GoldenFiles {
 
     public static List<String> cases(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+            return files.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(IN))
-                    .map(n -> n.substring(0, n.length() - IN.length())).sorted().toList();
+                    .map(n -> n.substring(0, n.length() - IN.length()))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -119,8 +123,10 @@ public final class GoldenFiles {
             JsonNode expected = Mappers.YAML.readTree(expectedFile.toFile());
             // one number type for both sides: a tree built from objects holds longs where a parsed one holds ints
             JsonNode normalised = Mappers.YAML.readTree(Mappers.YAML.writeValueAsString(actual));
-            assertEquals(Mappers.YAML.writeValueAsString(sorted(expected)),
-                    Mappers.YAML.writeValueAsString(sorted(normalised)), "differs from " + expectedFile);
+            assertEquals(
+                    Mappers.YAML.writeValueAsString(sorted(expected)),
+                    Mappers.YAML.writeValueAsString(sorted(normalised)),
+                    "differs from " + expectedFile);
             assertEquals(expected, normalised, "differs from " + expectedFile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -156,8 +162,10 @@ public final class GoldenFiles {
             List<JsonNode> actual = documents(actualYaml);
             assertEquals(expected.size(), actual.size(), "number of documents in " + expectedFile);
             for (int i = 0; i < expected.size(); i++) {
-                assertEquals(Mappers.YAML.writeValueAsString(sorted(expected.get(i))),
-                        Mappers.YAML.writeValueAsString(sorted(actual.get(i))), "document " + (i + 1) + " of " + expectedFile);
+                assertEquals(
+                        Mappers.YAML.writeValueAsString(sorted(expected.get(i))),
+                        Mappers.YAML.writeValueAsString(sorted(actual.get(i))),
+                        "document " + (i + 1) + " of " + expectedFile);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -166,7 +174,10 @@ public final class GoldenFiles {
 
     public static List<JsonNode> documents(String yaml) throws IOException {
         try (var it = Mappers.YAML.readerFor(JsonNode.class).readValues(yaml)) {
-            return it.readAll().stream().map(n -> (JsonNode) n).filter(n -> n != null && !n.isNull()).toList();
+            return it.readAll().stream()
+                    .map(n -> (JsonNode) n)
+                    .filter(n -> n != null && !n.isNull())
+                    .toList();
         }
     }
 
@@ -174,8 +185,9 @@ public final class GoldenFiles {
     static JsonNode sorted(JsonNode node) {
         if (node.isObject()) {
             ObjectNode copy = Mappers.JSON.createObjectNode();
-            new TreeMap<String, JsonNode>(Mappers.JSON.convertValue(node, new TypeReference<Map<String, JsonNode>>() {
-            })).forEach((k, v) -> copy.set(k, sorted(v)));
+            new TreeMap<String, JsonNode>(
+                            Mappers.JSON.convertValue(node, new TypeReference<Map<String, JsonNode>>() {}))
+                    .forEach((k, v) -> copy.set(k, sorted(v)));
             return copy;
         }
         if (node.isArray()) {

@@ -14,11 +14,9 @@ import java.nio.charset.StandardCharsets;
 public final class RawHttp {
 
     /** The status line's code and the body of an answer. */
-    public record Answer(int status, String headers, String body) {
-    }
+    public record Answer(int status, String headers, String body) {}
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** POST with {@code Expect: 100-continue}: the body goes out only if the server asks for it. */
     public static Answer postExpectingContinue(int port, String path, byte[] body) throws IOException {
@@ -26,7 +24,7 @@ public final class RawHttp {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length + "\r\nExpect: 100-continue\r\n\r\n")
+                            + "Content-Length: " + body.length + "\r\nExpect: 100-continue\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();

@@ -1,19 +1,16 @@
 package io.sidecarinjector.testing;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.support.Mappers;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /** AdmissionReview requests as the API server sends them, and the patch of an answer decoded. */
 public final class Reviews {
 
-    private Reviews() {
-    }
+    private Reviews() {}
 
     public static ObjectNode request(String apiVersion, String uid, String namespace, Pod pod) {
         ObjectNode review = Mappers.JSON.createObjectNode();
@@ -42,13 +39,16 @@ public final class Reviews {
             return null;
         }
         try {
-            return Mappers.JSON.readTree(new String(Base64.getDecoder().decode(patch.asText()), StandardCharsets.UTF_8));
+            return Mappers.JSON.readTree(
+                    new String(Base64.getDecoder().decode(patch.asText()), StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
     public static String namespaceOf(Pod pod) {
-        return pod.getMetadata().getNamespace() == null ? "default" : pod.getMetadata().getNamespace();
+        return pod.getMetadata().getNamespace() == null
+                ? "default"
+                : pod.getMetadata().getNamespace();
     }
 }

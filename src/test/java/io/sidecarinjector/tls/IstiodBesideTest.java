@@ -4,23 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.sidecarinjector.webhook.Revision;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The injector as its own revision beside a running istiod: neither writes the other's webhook configurations.
@@ -40,24 +37,46 @@ class IstiodBesideTest {
 
     TlsBootstrap bootstrap(String revision, String service, String secret) {
         Clock clock = Clock.systemUTC();
-        return new TlsBootstrap(client, new CertificateAuthority(clock, new SecureRandom()), clock,
-                new TlsBootstrap.Options(NS, service, secret, new Revision(revision), Duration.ofDays(3650),
-                        Duration.ofDays(365), Duration.ofDays(30), Duration.ofMinutes(10)));
+        return new TlsBootstrap(
+                client,
+                new CertificateAuthority(clock, new SecureRandom()),
+                clock,
+                new TlsBootstrap.Options(
+                        NS,
+                        service,
+                        secret,
+                        new Revision(revision),
+                        Duration.ofDays(3650),
+                        Duration.ofDays(365),
+                        Duration.ofDays(30),
+                        Duration.ofMinutes(10)));
     }
 
     MutatingWebhookConfiguration get(String name) {
-        return client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).get();
+        return client.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .withName(name)
+                .get();
     }
 
     void create(MutatingWebhookConfiguration config) {
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(config.getMetadata().getName())
+        client.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .withName(config.getMetadata().getName())
                 .delete();
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(config).create();
+        client.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .resource(config)
+                .create();
     }
 
     /** istiod's rule for the configurations whose caBundle it writes (pkg/webhooks/webhookpatch.go, Istio 1.30). */
     static boolean istiodPatches(MutatingWebhookConfiguration config, String istiodRevision) {
-        String rev = config.getMetadata().getLabels() == null ? null
+        String rev = config.getMetadata().getLabels() == null
+                ? null
                 : config.getMetadata().getLabels().get("istio.io/rev");
         return istiodRevision.equals(rev)
                 && config.getWebhooks().stream().anyMatch(w -> w.getName().endsWith("sidecar-injector.istio.io"));
@@ -65,20 +84,21 @@ class IstiodBesideTest {
 
     /** istiod's rule for its tags (pkg/revisions/tag_watcher.go): any configuration labelled istio.io/tag. */
     static boolean istiodCountsAsTag(MutatingWebhookConfiguration config) {
-        return config.getMetadata().getLabels() != null && config.getMetadata().getLabels().containsKey("istio.io/tag");
+        return config.getMetadata().getLabels() != null
+                && config.getMetadata().getLabels().containsKey("istio.io/tag");
     }
 
     @BeforeEach
     void cluster() {
         // istiod of the default revision, and its tag "prod"
-        create(WebhookConfigurations.istiods("istio-sidecar-injector", Map.of("istio.io/rev", "default"),
-                "istiod's CA"));
-        create(WebhookConfigurations.istiods("istio-revision-tag-prod",
-                Map.of("istio.io/rev", "default", "istio.io/tag", "prod"), "istiod's CA"));
+        create(WebhookConfigurations.istiods(
+                "istio-sidecar-injector", Map.of("istio.io/rev", "default"), "istiod's CA"));
+        create(WebhookConfigurations.istiods(
+                "istio-revision-tag-prod", Map.of("istio.io/rev", "default", "istio.io/tag", "prod"), "istiod's CA"));
         // this injector as revision "canary", and a tag "stable" that points at it
         create(WebhookConfigurations.ours("sidecar-injector-canary", new Revision("canary"), NS, "sidecar-injector"));
-        create(WebhookConfigurations.ours(Revision.tagConfigurationName("stable"), new Revision("canary"), NS,
-                "sidecar-injector"));
+        create(WebhookConfigurations.ours(
+                Revision.tagConfigurationName("stable"), new Revision("canary"), NS, "sidecar-injector"));
     }
 
     @Test
@@ -111,8 +131,8 @@ class IstiodBesideTest {
 
     @Test
     void aWebhookOfOursThatCallsAnotherServiceIsNotWritten() {
-        MutatingWebhookConfiguration mixed = WebhookConfigurations.ours("sidecar-injector-mixed", new Revision("canary"),
-                NS, "sidecar-injector");
+        MutatingWebhookConfiguration mixed =
+                WebhookConfigurations.ours("sidecar-injector-mixed", new Revision("canary"), NS, "sidecar-injector");
         mixed.getWebhooks().get(1).getClientConfig().getService().setName("istiod-canary");
         create(mixed);
         TlsBootstrap bootstrap = bootstrap("canary", "sidecar-injector", "mixed-tls");
@@ -133,8 +153,13 @@ class IstiodBesideTest {
         blue.ensureCaBundle(blueMaterial);
         assertTrue(canary.trusts(get("sidecar-injector-canary"), canaryMaterial));
         assertTrue(blue.trusts(get("sidecar-injector-blue"), blueMaterial));
-        assertEquals(List.of(Pem.certificate(blueMaterial.caCertificate())), Pem.fromCaBundle(
-                get("sidecar-injector-blue").getWebhooks().get(0).getClientConfig().getCaBundle()),
+        assertEquals(
+                List.of(Pem.certificate(blueMaterial.caCertificate())),
+                Pem.fromCaBundle(get("sidecar-injector-blue")
+                        .getWebhooks()
+                        .get(0)
+                        .getClientConfig()
+                        .getCaBundle()),
                 "blue's bundle holds blue's CA alone");
     }
 }

@@ -1,11 +1,10 @@
 package io.sidecarinjector.tls;
 
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Self-managed TLS run against the packaged artifact (JVM jar, or the native executable with -Pnative): the
@@ -15,5 +14,4 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 @WithKubernetesTestServer(crud = true)
 @TestProfile(TlsMonitorTest.SelfManaged.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TlsMonitorIT extends TlsMonitorTest {
-}
+class TlsMonitorIT extends TlsMonitorTest {}

@@ -8,6 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.sidecarinjector.webhook.Revision;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,17 +34,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
-
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.sidecarinjector.webhook.Revision;
 
 /**
  * Replicas with self-managed TLS that share one Secret and one caBundle, against the Kubernetes test server (CRUD
@@ -85,9 +82,19 @@ class TlsReplicasTest {
         TlsMaterial material;
 
         Replica(String secret, Revision revision, Clock clock, Duration caValidity) {
-            bootstrap = new TlsBootstrap(client, new CertificateAuthority(clock, new SecureRandom()), clock,
-                    new TlsBootstrap.Options(NS, SERVICE, secret, revision, caValidity, Duration.ofDays(90),
-                            Duration.ofDays(30), Duration.ofMinutes(10)));
+            bootstrap = new TlsBootstrap(
+                    client,
+                    new CertificateAuthority(clock, new SecureRandom()),
+                    clock,
+                    new TlsBootstrap.Options(
+                            NS,
+                            SERVICE,
+                            secret,
+                            revision,
+                            caValidity,
+                            Duration.ofDays(90),
+                            Duration.ofDays(30),
+                            Duration.ofMinutes(10)));
             try {
                 directory = Files.createTempDirectory("replica");
             } catch (IOException e) {
@@ -116,7 +123,8 @@ class TlsReplicasTest {
 
         X509Certificate served() {
             try {
-                return Pem.certificate(Files.readString(directory.resolve(TlsMaterial.TLS_CRT), StandardCharsets.US_ASCII));
+                return Pem.certificate(
+                        Files.readString(directory.resolve(TlsMaterial.TLS_CRT), StandardCharsets.US_ASCII));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -125,20 +133,31 @@ class TlsReplicasTest {
 
     MutatingWebhookConfiguration createConfiguration(String name, Revision revision) {
         MutatingWebhookConfiguration config = WebhookConfigurations.ours(name, revision, NS, SERVICE);
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).delete();
-        return client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(config).create();
+        client.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .withName(name)
+                .delete();
+        return client.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .resource(config)
+                .create();
     }
 
     List<MutatingWebhook> ourWebhooks(Revision revision) {
-        return new WebhookBundles(client, Clock.systemUTC(), revision, NS, SERVICE).configurations().stream()
-                .flatMap(c -> c.getWebhooks().stream()).toList();
+        return new WebhookBundles(client, Clock.systemUTC(), revision, NS, SERVICE)
+                .configurations().stream()
+                        .flatMap(c -> c.getWebhooks().stream())
+                        .toList();
     }
 
     /** The CAs in the caBundle of every webhook of ours; fails when two webhooks disagree. */
     List<X509Certificate> bundle(Revision revision) {
         List<MutatingWebhook> webhooks = ourWebhooks(revision);
         assertFalse(webhooks.isEmpty());
-        List<X509Certificate> first = Pem.fromCaBundle(webhooks.get(0).getClientConfig().getCaBundle());
+        List<X509Certificate> first =
+                Pem.fromCaBundle(webhooks.get(0).getClientConfig().getCaBundle());
         for (MutatingWebhook webhook : webhooks) {
             assertEquals(first, Pem.fromCaBundle(webhook.getClientConfig().getCaBundle()), webhook.getName());
         }
@@ -148,7 +167,8 @@ class TlsReplicasTest {
     /** What the API server must never lose: every webhook's bundle verifies every replica's certificate. */
     void assertEveryServedCertificateVerifies(Revision revision, Clock clock, List<Replica> replicas, String when) {
         for (MutatingWebhook webhook : ourWebhooks(revision)) {
-            List<X509Certificate> cas = Pem.fromCaBundle(webhook.getClientConfig().getCaBundle());
+            List<X509Certificate> cas =
+                    Pem.fromCaBundle(webhook.getClientConfig().getCaBundle());
             for (Replica replica : replicas) {
                 X509Certificate served = replica.served();
                 if (cas.stream().noneMatch(ca -> verifies(ca, served, clock.instant()))) {
@@ -163,7 +183,8 @@ class TlsReplicasTest {
         try {
             served.verify(ca.getPublicKey());
             return served.getIssuerX500Principal().equals(ca.getSubjectX500Principal())
-                    && !at.isBefore(served.getNotBefore().toInstant()) && at.isBefore(served.getNotAfter().toInstant())
+                    && !at.isBefore(served.getNotBefore().toInstant())
+                    && at.isBefore(served.getNotAfter().toInstant())
                     && at.isBefore(ca.getNotAfter().toInstant());
         } catch (GeneralSecurityException e) {
             return false;
@@ -177,7 +198,8 @@ class TlsReplicasTest {
             createConfiguration("start-" + round, revision);
             createConfiguration("start-" + round + "-tag", revision);
             Clock clock = Clock.systemUTC();
-            List<Replica> replicas = List.of(new Replica("start-" + round, revision, clock, Duration.ofDays(3650)),
+            List<Replica> replicas = List.of(
+                    new Replica("start-" + round, revision, clock, Duration.ofDays(3650)),
                     new Replica("start-" + round, revision, clock, Duration.ofDays(3650)));
             CyclicBarrier together = new CyclicBarrier(replicas.size());
             ExecutorService pool = Executors.newFixedThreadPool(replicas.size());
@@ -196,8 +218,11 @@ class TlsReplicasTest {
             } finally {
                 pool.shutdownNow();
             }
-            TlsMaterial stored = TlsMaterial.fromSecretData(
-                    client.secrets().inNamespace(NS).withName("start-" + round).get().getData());
+            TlsMaterial stored = TlsMaterial.fromSecretData(client.secrets()
+                    .inNamespace(NS)
+                    .withName("start-" + round)
+                    .get()
+                    .getData());
             X509Certificate ca = Pem.certificate(stored.caCertificate());
             assertEquals(List.of(ca), bundle(revision), "one CA, in every webhook of both configurations");
             for (Replica replica : replicas) {
@@ -240,7 +265,9 @@ class TlsReplicasTest {
 
         Replica next = new Replica("killed-rotation", revision, clock, Duration.ofDays(100));
         next.secretStep();
-        assertEquals(oldCa, Pem.certificate(next.material.caCertificate()),
+        assertEquals(
+                oldCa,
+                Pem.certificate(next.material.caCertificate()),
                 "no promotion while a webhook does not trust the new CA");
         assertEveryServedCertificateVerifies(revision, clock, List.of(first, next), "restarted, Secret read");
         next.bundleStep();

@@ -3,15 +3,12 @@ package io.sidecarinjector.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.Test;
-
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class ClassDataTrainingTest {
@@ -41,11 +38,17 @@ class ClassDataTrainingTest {
         byte[] pod = ClassDataTraining.review("t-3", ClassDataTraining.pod("app", "true"));
         byte[] optedOut = ClassDataTraining.review("t-4", ClassDataTraining.pod("app", "false"));
         byte[] broken = "{\"kind\":".getBytes(StandardCharsets.UTF_8);
-        assertEquals("an unexpected patch", ClassDataTraining.Exchange.inject("x", pod, false).send(base));
-        assertEquals("no patch", ClassDataTraining.Exchange.inject("x", optedOut, true).send(base));
-        assertEquals("status 400, expected 200",
+        assertEquals(
+                "an unexpected patch",
+                ClassDataTraining.Exchange.inject("x", pod, false).send(base));
+        assertEquals(
+                "no patch",
+                ClassDataTraining.Exchange.inject("x", optedOut, true).send(base));
+        assertEquals(
+                "status 400, expected 200",
                 ClassDataTraining.Exchange.inject("x", broken, true).send(base));
-        assertEquals("status 404, expected 200",
+        assertEquals(
+                "status 404, expected 200",
                 ClassDataTraining.Exchange.get("/no-such-path").send(base));
     }
 
