@@ -177,7 +177,7 @@ class CommandLineTest {
     @Launch(value = {"check-inject", "-f", WORKLOAD, "--namespace-labels", "other=x"})
     void checkInjectExitsZeroWhenNothingWouldBeInjected(LaunchResult result) {
         assertTrue(
-                result.getOutput().contains("webhook: not called: the namespace is not labelled"), result.getOutput());
+                result.getOutput().contains("webhook: not called: neither the namespace"), result.getOutput());
     }
 
     /**

@@ -187,10 +187,37 @@ class ManifestsIT {
         assertEquals(
                 List.of(new LabelSelectorRequirement("sidecar.istio.io/inject", "NotIn", List.of("false"))),
                 namespace.getObjectSelector().getMatchExpressions());
-        assertTrue(
-                io.sidecarinjector.cli.InjectionCheck.NAMESPACE_SELECTOR.matches(Map.of("istio-injection", "enabled")));
-        assertFalse(io.sidecarinjector.cli.InjectionCheck.OBJECT_SELECTOR.matches(
-                Map.of("sidecar.istio.io/inject", "false")));
+    }
+
+    /** check-inject says "called" exactly when one of the generated webhooks selects the namespace and the pod. */
+    @Test
+    void checkInjectAgreesWithTheGeneratedWebhooks() {
+        List<Map<String, String>> namespaces = List.of(
+                Map.of(),
+                Map.of("istio-injection", "enabled"),
+                Map.of("istio-injection", "disabled"),
+                Map.of("istio.io/rev", "default"),
+                Map.of("istio.io/rev", "canary"));
+        List<Map<String, String>> pods = List.of(
+                Map.of(),
+                Map.of("sidecar.istio.io/inject", "false"),
+                Map.of("sidecar.istio.io/inject", "true"),
+                Map.of("istio.io/rev", "default"),
+                Map.of("istio.io/rev", "canary"));
+        for (Map<String, String> namespace : namespaces) {
+            for (Map<String, String> podLabels : pods) {
+                boolean selected = webhookConfiguration().getWebhooks().stream()
+                        .anyMatch(w -> PodSelector.of(w.getNamespaceSelector()).matches(namespace)
+                                && PodSelector.of(w.getObjectSelector()).matches(podLabels));
+                io.fabric8.kubernetes.api.model.Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder()
+                        .withNewMetadata()
+                        .withLabels(podLabels)
+                        .endMetadata()
+                        .build();
+                String said = io.sidecarinjector.cli.InjectionCheck.webhookCall(namespace, pod, "");
+                assertEquals(selected, said.startsWith("called"), namespace + " " + podLabels + ": " + said);
+            }
+        }
     }
 
     @Test
