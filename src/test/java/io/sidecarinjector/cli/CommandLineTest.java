@@ -176,8 +176,7 @@ class CommandLineTest {
     @Test
     @Launch(value = {"check-inject", "-f", WORKLOAD, "--namespace-labels", "other=x"})
     void checkInjectExitsZeroWhenNothingWouldBeInjected(LaunchResult result) {
-        assertTrue(
-                result.getOutput().contains("webhook: not called: neither the namespace"), result.getOutput());
+        assertTrue(result.getOutput().contains("webhook: not called: neither the namespace"), result.getOutput());
     }
 
     /**
