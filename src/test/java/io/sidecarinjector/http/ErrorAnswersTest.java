@@ -36,9 +36,10 @@ class ErrorAnswersTest {
                 policy: enabled
                 templates:
                   fragile: |
+                    {! qute !}
                     metadata:
                       labels:
-                        copied: {v.canonicalName}
+                        copied: {v.pod.canonicalName}
                 """));
 
         @Override
