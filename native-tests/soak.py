@@ -5,7 +5,7 @@
     native-tests/soak.py target/sidecar-injector-1.0.0-SNAPSHOT-runner [--minutes 10] [-Xmx128m]
 
 Options after the artifact that are not this script's are passed to it. The artifact serves /inject over HTTPS
-with a serving certificate from files (as the cluster manifests set it up: quarkus.tls key store, reloaded every
+with a serving certificate from files (as the cluster manifests set it up: the tls profile's key store, reloaded every
 few seconds) and reads its configuration from a ConfigMap-shaped folder. For the given time:
 
 - callers send AdmissionReviews at a steady rate on keep-alive HTTPS connections: a quarter are pods never seen
@@ -52,14 +52,15 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from blackbox import ConfigMapDir, command_for, free_port, review, typical_pod, wait_ready  # noqa: E402
 
-# The configurations served in turn, every 30 s: (config document, mesh document, proxy image tag expected in
-# service afterwards; None for an invalid one, which must leave the previous one serving). Documents that the
-# current code accepts (or, for the invalid ones, refuses); change them here.
+# The configurations served in turn, every 30 s: (injection config, MeshConfig, values, proxy image tag expected in
+# service afterwards; None for an invalid one, which must leave the previous one serving). Istio's documents, as
+# the current code reads them; change them here.
 CONFIGURATIONS = [
-    ("policy: enabled\n", "tag: soak-a\n", "soak-a"),
-    ("policy: [unclosed\n", "tag: soak-never\n", None),
-    ("policy: enabled\n", "tag: soak-b\nproxyLogLevel: debug\n", "soak-b"),
-    ("policy: sometimes\n", "tag: soak-never\n", None),
+    ("policy: enabled\n", "trustDomain: cluster.local\n", '{"global": {"tag": "soak-a"}}', "soak-a"),
+    ("policy: [unclosed\n", "trustDomain: cluster.local\n", '{"global": {"tag": "soak-never"}}', None),
+    ("policy: enabled\n", "defaultConfig:\n  concurrency: 2\n",
+     '{"global": {"tag": "soak-b", "proxy": {"logLevel": "debug"}}}', "soak-b"),
+    ("policy: enabled\n", "defaultConfig:\n  statusPrt: 1\n", '{"global": {"tag": "soak-never"}}', None),
 ]
 CONFIG_PERIOD = 30
 CERT_PERIOD = 60
@@ -126,7 +127,7 @@ class Soak:
         self.requests = {}
         self.stop = threading.Event()
         self.started = None
-        self.expected_tag = CONFIGURATIONS[0][2]
+        self.expected_tag = CONFIGURATIONS[0][3]
         self.pods = [self.pod(f"replica-{i}") for i in range(REPLICATED_PODS)]
 
     def minute(self):
@@ -201,8 +202,8 @@ class Soak:
         return found[0] if found else None
 
     def reconfigure(self, step):
-        config, mesh, tag = CONFIGURATIONS[step % len(CONFIGURATIONS)]
-        self.config.publish({"config": config, "mesh": mesh})
+        config, mesh, values, tag = CONFIGURATIONS[step % len(CONFIGURATIONS)]
+        self.config.publish({"config": config, "mesh": mesh, "values": values})
         want = tag or self.expected_tag
         deadline = time.monotonic() + 5
         seen = None
@@ -254,20 +255,19 @@ class Soak:
     def run(self):
         self.certs = Certificates()
         first = CONFIGURATIONS[0]
-        self.config = ConfigMapDir({"config": first[0], "mesh": first[1]})
+        self.config = ConfigMapDir({"config": first[0], "mesh": first[1], "values": first[2]})
         self.http_port, self.https_port = free_port(), free_port()
-        # the key store's map key ("0") is given as system properties: an environment variable for it is not
-        # matched to the property when nothing else names it
-        tls = [f"-Dquarkus.tls.key-store.pem.0.cert={self.certs.folder.root / 'tls.crt'}",
-               f"-Dquarkus.tls.key-store.pem.0.key={self.certs.folder.root / 'tls.key'}"]
+        # TLS as the cluster manifests set it up: the tls profile makes these two files the HTTPS key store
         env = dict(os.environ, QUARKUS_HTTP_PORT=str(self.http_port), QUARKUS_HTTP_SSL_PORT=str(self.https_port),
-                   QUARKUS_TLS_RELOAD_PERIOD=f"{TLS_RELOAD}s",
+                   QUARKUS_TLS_RELOAD_PERIOD=f"{TLS_RELOAD}s", QUARKUS_PROFILE="prod,tls",
                    INJECTOR_TLS_CERTIFICATE_FILE=str(self.certs.folder.root / "tls.crt"),
+                   INJECTOR_TLS_KEY_FILE=str(self.certs.folder.root / "tls.key"),
                    INJECTOR_CONFIG_FILE=str(self.config.root / "config"),
-                   INJECTOR_MESH_FILE=str(self.config.root / "mesh"), INJECTOR_RELOAD_INTERVAL="1s")
+                   INJECTOR_MESH_FILE=str(self.config.root / "mesh"),
+                   INJECTOR_VALUES_FILE=str(self.config.root / "values"), INJECTOR_RELOAD_INTERVAL="1s")
         jvm = self.artifact.endswith(".jar")
         log = open(tempfile.mktemp(prefix="soak-", suffix=".log"), "w")
-        proc = subprocess.Popen(command_for(self.artifact, tls + self.extra), env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command_for(self.artifact, self.extra), env=env, stdout=log, stderr=subprocess.STDOUT)
         samples = []
         try:
             if not wait_ready(self.http_port, proc, 60):
