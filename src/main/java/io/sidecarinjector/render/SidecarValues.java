@@ -2,6 +2,7 @@ package io.sidecarinjector.render;
 
 import io.quarkus.qute.TemplateData;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a template may use, resolved from Istio's three documents, the pod and its annotations the way
@@ -13,9 +14,25 @@ import java.util.List;
  * @param capture traffic capture: the init container and what the CNI plugin reads
  * @param proxy the proxy container
  * @param volumes the proxy's volumes and the pod's image pull secrets
+ *     <p>Every record here writes its {@code equals} and {@code hashCode} out: they key the fragment cache on every
+ *     injection, and a native image runs a record's generated ones as interpreted method handles, slowly.
  */
 @TemplateData
 public record SidecarValues(Workload pod, Capture capture, Proxy proxy, Volumes volumes) {
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SidecarValues o
+                && Objects.equals(pod, o.pod)
+                && Objects.equals(capture, o.capture)
+                && Objects.equals(proxy, o.proxy)
+                && Objects.equals(volumes, o.volumes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(pod, capture, proxy, volumes);
+    }
 
     /**
      * @param revision the Istio revision served ({@code default} for the default revision)
@@ -49,7 +66,45 @@ public record SidecarValues(Workload pod, Capture capture, Proxy proxy, Volumes 
             String workloadName,
             String owner,
             String istioNamespace,
-            String gatewaySecurityContextJson) {}
+            String gatewaySecurityContextJson) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Workload o
+                    && Objects.equals(revision, o.revision)
+                    && Objects.equals(tlsMode, o.tlsMode)
+                    && Objects.equals(tunnel, o.tunnel)
+                    && Objects.equals(canonicalName, o.canonicalName)
+                    && Objects.equals(canonicalRevision, o.canonicalRevision)
+                    && Objects.equals(annotationsJson, o.annotationsJson)
+                    && Objects.equals(gatewayAnnotationsJson, o.gatewayAnnotationsJson)
+                    && Objects.equals(grpcAgentAnnotationsJson, o.grpcAgentAnnotationsJson)
+                    && Objects.equals(appContainers, o.appContainers)
+                    && Objects.equals(allContainers, o.allContainers)
+                    && Objects.equals(workloadName, o.workloadName)
+                    && Objects.equals(owner, o.owner)
+                    && Objects.equals(istioNamespace, o.istioNamespace)
+                    && Objects.equals(gatewaySecurityContextJson, o.gatewaySecurityContextJson);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(
+                    revision,
+                    tlsMode,
+                    tunnel,
+                    canonicalName,
+                    canonicalRevision,
+                    annotationsJson,
+                    gatewayAnnotationsJson,
+                    grpcAgentAnnotationsJson,
+                    appContainers,
+                    allContainers,
+                    workloadName,
+                    owner,
+                    istioNamespace,
+                    gatewaySecurityContextJson);
+        }
+    }
 
     /**
      * @param cni whether Istio's CNI plugin sets up the capture (the init container only validates it)
@@ -68,7 +123,25 @@ public record SidecarValues(Workload pod, Capture capture, Proxy proxy, Volumes 
             boolean initContainer,
             String initName,
             String initImage,
-            String initArgsJson) {}
+            String initArgsJson) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Capture o
+                    && cni == o.cni
+                    && Objects.equals(interceptionMode, o.interceptionMode)
+                    && emptyInitContainers == o.emptyInitContainers
+                    && initContainer == o.initContainer
+                    && Objects.equals(initName, o.initName)
+                    && Objects.equals(initImage, o.initImage)
+                    && Objects.equals(initArgsJson, o.initArgsJson);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(
+                    cni, interceptionMode, emptyInitContainers, initContainer, initName, initImage, initArgsJson);
+        }
+    }
 
     /**
      * @param image the proxy's image
@@ -117,7 +190,61 @@ public record SidecarValues(Workload pod, Capture capture, Proxy proxy, Volumes 
             String securityContextJson,
             String initSecurityContextJson,
             List<String> userVolumeMountsJson,
-            GatewayProxy gateway) {}
+            GatewayProxy gateway) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Proxy o
+                    && Objects.equals(image, o.image)
+                    && nativeSidecar == o.nativeSidecar
+                    && Objects.equals(imagePullPolicy, o.imagePullPolicy)
+                    && Objects.equals(argsJson, o.argsJson)
+                    && Objects.equals(gatewayArgsJson, o.gatewayArgsJson)
+                    && Objects.equals(lifecycleJson, o.lifecycleJson)
+                    && Objects.equals(envJson, o.envJson)
+                    && Objects.equals(gatewayEnvJson, o.gatewayEnvJson)
+                    && Objects.equals(grpcAgentEnvJson, o.grpcAgentEnvJson)
+                    && Objects.equals(initEnvJson, o.initEnvJson)
+                    && Objects.equals(proxyConfigJson, o.proxyConfigJson)
+                    && statusPort == o.statusPort
+                    && startupProbe == o.startupProbe
+                    && Objects.equals(startupFailureThreshold, o.startupFailureThreshold)
+                    && Objects.equals(readinessInitialDelaySeconds, o.readinessInitialDelaySeconds)
+                    && Objects.equals(readinessPeriodSeconds, o.readinessPeriodSeconds)
+                    && Objects.equals(readinessFailureThreshold, o.readinessFailureThreshold)
+                    && Objects.equals(resourcesJson, o.resourcesJson)
+                    && Objects.equals(securityContextJson, o.securityContextJson)
+                    && Objects.equals(initSecurityContextJson, o.initSecurityContextJson)
+                    && Objects.equals(userVolumeMountsJson, o.userVolumeMountsJson)
+                    && Objects.equals(gateway, o.gateway);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(
+                    image,
+                    nativeSidecar,
+                    imagePullPolicy,
+                    argsJson,
+                    gatewayArgsJson,
+                    lifecycleJson,
+                    envJson,
+                    gatewayEnvJson,
+                    grpcAgentEnvJson,
+                    initEnvJson,
+                    proxyConfigJson,
+                    statusPort,
+                    startupProbe,
+                    startupFailureThreshold,
+                    readinessInitialDelaySeconds,
+                    readinessPeriodSeconds,
+                    readinessFailureThreshold,
+                    resourcesJson,
+                    securityContextJson,
+                    initSecurityContextJson,
+                    userVolumeMountsJson,
+                    gateway);
+        }
+    }
 
     /**
      * A gateway's proxy takes its lifecycle and readiness probe from the values alone.
@@ -132,7 +259,22 @@ public record SidecarValues(Workload pod, Capture capture, Proxy proxy, Volumes 
             String lifecycleJson,
             String readinessInitialDelaySeconds,
             String readinessPeriodSeconds,
-            String readinessFailureThreshold) {}
+            String readinessFailureThreshold) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof GatewayProxy o
+                    && Objects.equals(lifecycleJson, o.lifecycleJson)
+                    && Objects.equals(readinessInitialDelaySeconds, o.readinessInitialDelaySeconds)
+                    && Objects.equals(readinessPeriodSeconds, o.readinessPeriodSeconds)
+                    && Objects.equals(readinessFailureThreshold, o.readinessFailureThreshold);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(
+                    lifecycleJson, readinessInitialDelaySeconds, readinessPeriodSeconds, readinessFailureThreshold);
+        }
+    }
 
     /**
      * @param gkeWorkloadCertificate workload certificates from GKE's CSI driver instead of an emptyDir
@@ -161,5 +303,39 @@ public record SidecarValues(Workload pod, Capture capture, Proxy proxy, Volumes 
             String lightstepCaDirectory,
             String tokenAudience,
             List<String> userVolumesJson,
-            List<String> imagePullSecrets) {}
+            List<String> imagePullSecrets) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Volumes o
+                    && gkeWorkloadCertificate == o.gkeWorkloadCertificate
+                    && istiodCa == o.istiodCa
+                    && clusterTrustBundle == o.clusterTrustBundle
+                    && Objects.equals(caConfigMapName, o.caConfigMapName)
+                    && Objects.equals(clusterTrustBundleName, o.clusterTrustBundleName)
+                    && Objects.equals(crlConfigMapName, o.crlConfigMapName)
+                    && Objects.equals(bootstrapOverride, o.bootstrapOverride)
+                    && Objects.equals(mtlsCertsSecret, o.mtlsCertsSecret)
+                    && Objects.equals(lightstepCaDirectory, o.lightstepCaDirectory)
+                    && Objects.equals(tokenAudience, o.tokenAudience)
+                    && Objects.equals(userVolumesJson, o.userVolumesJson)
+                    && Objects.equals(imagePullSecrets, o.imagePullSecrets);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(
+                    gkeWorkloadCertificate,
+                    istiodCa,
+                    clusterTrustBundle,
+                    caConfigMapName,
+                    clusterTrustBundleName,
+                    crlConfigMapName,
+                    bootstrapOverride,
+                    mtlsCertsSecret,
+                    lightstepCaDirectory,
+                    tokenAudience,
+                    userVolumesJson,
+                    imagePullSecrets);
+        }
+    }
 }
