@@ -19,9 +19,9 @@ import io.sidecarinjector.render.TemplateCatalog;
 import java.util.function.BooleanSupplier;
 
 /**
- * Turns Istio's documents into a configuration that is known to work: Qute templates compile, the default
- * templates exist, and a sample pod injects into a pod with the proxy in it, again and again to the same pod. A
- * configuration that fails here never serves.
+ * Turns Istio's documents into a configuration that is known to work: Qute templates compile and render, the
+ * default templates exist, and a sample pod injects into a pod with the proxy in it, again and again to the same
+ * pod. A configuration that fails here never serves.
  */
 public final class ActiveConfigFactory {
 
@@ -108,7 +108,12 @@ public final class ActiveConfigFactory {
                 served.fragments());
         Pod sample = samplePod();
         try {
+            // the configuration's own templates, each once; the built-in ones are the build's, checked by its tests,
+            // and those a pod gets by default are rendered below
             for (String name : config.templates().names()) {
+                if (config.templates().isBuiltIn(name)) {
+                    continue;
+                }
                 Pod annotated = new PodBuilder(sample)
                         .editMetadata()
                         .addToAnnotations(Injector.TEMPLATES_ANNOTATION, name)

@@ -92,6 +92,11 @@ public final class TemplateCatalog {
         return templates.keySet();
     }
 
+    /** Whether the template of this name is one of the built-in ones (not replaced by the configuration). */
+    public boolean isBuiltIn(String name) {
+        return templates.get(name) instanceof Builtin;
+    }
+
     /** Templates of the configuration that cannot be rendered here, with the reason, by name. */
     public Map<String, String> unsupported() {
         return unsupported;
