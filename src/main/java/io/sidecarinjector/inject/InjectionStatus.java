@@ -46,11 +46,6 @@ public record InjectionStatus(
         return names.isEmpty() ? null : names;
     }
 
-    /** The lists, empty rather than null. */
-    public List<String> all(List<String> list) {
-        return list == null ? List.of() : list;
-    }
-
     public String toJson() {
         try {
             return Mappers.JSON.writeValueAsString(this);

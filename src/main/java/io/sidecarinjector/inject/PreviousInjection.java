@@ -43,12 +43,10 @@ final class PreviousInjection {
             return copy;
         }
         PodSpec spec = copy.getSpec();
-        spec.setInitContainers(
-                without(spec.getInitContainers(), status.all(status.initContainers()), Container::getName));
-        spec.setContainers(without(spec.getContainers(), status.all(status.containers()), Container::getName));
-        spec.setVolumes(without(spec.getVolumes(), status.all(status.volumes()), v -> v.getName()));
-        spec.setImagePullSecrets(
-                without(spec.getImagePullSecrets(), status.all(status.imagePullSecrets()), s -> s.getName()));
+        spec.setInitContainers(without(spec.getInitContainers(), status.initContainers(), Container::getName));
+        spec.setContainers(without(spec.getContainers(), status.containers(), Container::getName));
+        spec.setVolumes(without(spec.getVolumes(), status.volumes(), v -> v.getName()));
+        spec.setImagePullSecrets(without(spec.getImagePullSecrets(), status.imagePullSecrets(), s -> s.getName()));
         reinsertOverrides(spec, remaining.get(Annotations.PROXY_OVERRIDES));
         return copy;
     }
@@ -79,8 +77,8 @@ final class PreviousInjection {
     }
 
     private static <T> List<T> without(List<T> items, List<String> names, Function<T, String> name) {
-        if (items == null) {
-            return null;
+        if (items == null || names == null) {
+            return items;
         }
         Set<String> drop = Set.copyOf(names);
         List<T> kept = new ArrayList<>();

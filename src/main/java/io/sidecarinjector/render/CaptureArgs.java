@@ -18,7 +18,6 @@ final class CaptureArgs {
     private final MeshConfig mesh;
     private final Values values;
     private final String mode;
-    private final boolean tproxy;
     private final boolean cni;
     private final String excludeInbound;
     private final Map<String, String> annotations;
@@ -28,7 +27,6 @@ final class CaptureArgs {
             MeshConfig mesh,
             Values values,
             String mode,
-            boolean tproxy,
             boolean cni,
             String excludeInbound,
             Map<String, String> annotations) {
@@ -36,7 +34,6 @@ final class CaptureArgs {
         this.mesh = mesh;
         this.values = values;
         this.mode = mode;
-        this.tproxy = tproxy;
         this.cni = cni;
         this.excludeInbound = excludeInbound;
         this.annotations = annotations;
@@ -148,9 +145,5 @@ final class CaptureArgs {
         if (value != null && !value.isEmpty()) {
             map.put(key, value);
         }
-    }
-
-    boolean tproxy() {
-        return tproxy;
     }
 }

@@ -58,7 +58,7 @@ final class SecurityContexts {
      * The capture init container runs as root with NET_ADMIN and NET_RAW to write the rules; with the CNI plugin
      * it only validates them, as the proxy's user and without capabilities.
      */
-    static ObjectNode init(Values values, boolean privileged, boolean cni, boolean tproxy) {
+    static ObjectNode init(Values values, boolean privileged, boolean cni) {
         ObjectNode context = Mappers.JSON.createObjectNode();
         context.put("allowPrivilegeEscalation", privileged);
         context.put("privileged", privileged);

@@ -64,7 +64,7 @@ public final class SidecarValuesFactory {
         Map<String, String> metadataEnv = pc.proxyMetadata();
         boolean privileged = values.isTrue("global.proxy.privileged");
 
-        CaptureArgs capture = new CaptureArgs(r, mesh, values, mode, tproxy, cni, excludeInbound, annotations);
+        CaptureArgs capture = new CaptureArgs(r, mesh, values, mode, cni, excludeInbound, annotations);
         Map<String, String> added = new LinkedHashMap<>();
         added.put(Annotations.REVISION, in.revision().isEmpty() ? "default" : in.revision());
         if (!apps.isEmpty()) {
@@ -129,7 +129,7 @@ public final class SidecarValuesFactory {
                         Annotations.READINESS_FAILURE_THRESHOLD, values.text("global.proxy.readinessFailureThreshold")),
                 resources(annotations, values),
                 json(SecurityContexts.proxy(metadataEnv, values, privileged, tproxy, capNetBindService)),
-                json(SecurityContexts.init(values, privileged, cni, tproxy)),
+                json(SecurityContexts.init(values, privileged, cni)),
                 UserVolumes.of(annotations, Annotations.USER_VOLUME_MOUNT),
                 new SidecarValues.GatewayProxy(
                         values.truthy("global.proxy.lifecycle") ? json(values.node("global.proxy.lifecycle")) : "",
