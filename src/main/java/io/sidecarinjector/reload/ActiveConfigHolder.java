@@ -51,10 +51,6 @@ public class ActiveConfigHolder {
         return revision.isDefault() ? "" : revision.name();
     }
 
-    private IstioSwitches switches() throws InvalidConfigException {
-        return IstioSwitches.fromProcess();
-    }
-
     /**
      * Reads the configuration files and, if they changed since the last attempt, validates them and puts them
      * in service. Synchronized so that two reloads never interleave; requests never wait for it.
@@ -74,7 +70,12 @@ public class ActiveConfigHolder {
         lastTried.set(files);
         try {
             ActiveConfig snapshot = ActiveConfigFactory.build(
-                    engine, files.load(), servedRevision(), switches(), nativeSidecarSupport, proxyConfigResources);
+                    engine,
+                    files.load(),
+                    servedRevision(),
+                    IstioSwitches.fromProcess(),
+                    nativeSidecarSupport,
+                    proxyConfigResources);
             ActiveConfig previous = current.getAndSet(snapshot);
             lastError.set(null);
             snapshot.policy().configProblems().forEach(LOG::warn);
