@@ -22,26 +22,16 @@ final class YamlDocuments {
                 Mappers.YAML.readerFor(JsonNode.class).readValues(text)) {
             while (true) {
                 number++;
-                JsonNode doc;
-                try {
-                    if (!it.hasNextValue()) {
-                        break;
-                    }
-                    doc = it.nextValue();
-                } catch (JsonProcessingException e) {
-                    String line = e.getLocation() == null
-                            ? ""
-                            : ", line " + e.getLocation().getLineNr();
-                    throw new CliException(
-                            source + ": document " + number + line + ": YAML does not parse: "
-                                    + Messages.oneLine(e.getOriginalMessage()),
-                            e);
+                if (!it.hasNextValue()) {
+                    break;
                 }
+                JsonNode doc = it.nextValue();
                 if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
                     documents.add(doc);
                 }
             }
         } catch (IOException e) {
+            // a document that does not parse, named by its number; any other failure as it is
             if (e instanceof JsonProcessingException jpe) {
                 String line = jpe.getLocation() == null
                         ? ""
