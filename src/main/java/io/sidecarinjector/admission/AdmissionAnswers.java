@@ -53,7 +53,7 @@ public final class AdmissionAnswers {
             return new AdmissionResult(
                     request.uid(), true, null, 0, null, audit, result.warnings(), decision.outcome());
         }
-        ArrayNode patch = PodPatch.diff(result.submitted(), result.pod());
+        ArrayNode patch = PodPatch.diff(result.submitted(), result.injected());
         // an injected pod sent again (re-invocation) needs no change: answer without a patch
         return new AdmissionResult(
                 request.uid(),

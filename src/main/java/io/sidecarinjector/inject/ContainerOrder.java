@@ -1,10 +1,9 @@
 package io.sidecarinjector.inject;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.PodSpec;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sidecarinjector.merge.PodTree;
 import io.sidecarinjector.render.SidecarValuesFactory;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Puts the injected containers where Istio puts them. The proxy goes last among the containers, so that kubectl
@@ -19,46 +18,25 @@ final class ContainerOrder {
 
     private ContainerOrder() {}
 
-    static void apply(PodSpec spec, boolean proxyFirst) {
+    static void apply(ObjectNode pod, boolean proxyFirst) {
         String proxy = SidecarValuesFactory.PROXY_CONTAINER;
-        if (spec.getContainers() != null) {
-            spec.setContainers(move(spec.getContainers(), proxy, proxyFirst));
+        ArrayNode containers = PodTree.list(pod, "containers");
+        if (containers != null) {
+            PodTree.move(containers, proxy, proxyFirst);
         }
-        List<Container> init = spec.getInitContainers();
+        ArrayNode init = PodTree.list(pod, "initContainers");
         if (init == null || init.isEmpty()) {
             return;
         }
-        if (init.stream().anyMatch(c -> proxy.equals(c.getName()))) {
-            init = move(init, CORE_DUMP, true);
-            init = move(init, proxy, true);
-            init = move(init, SidecarValuesFactory.VALIDATION_CONTAINER, true);
-            init = move(init, SidecarValuesFactory.INIT_CONTAINER, true);
+        if (PodTree.names(init).contains(proxy)) {
+            PodTree.move(init, CORE_DUMP, true);
+            PodTree.move(init, proxy, true);
+            PodTree.move(init, SidecarValuesFactory.VALIDATION_CONTAINER, true);
+            PodTree.move(init, SidecarValuesFactory.INIT_CONTAINER, true);
         } else {
-            init = move(init, SidecarValuesFactory.VALIDATION_CONTAINER, true);
-            init = move(init, SidecarValuesFactory.INIT_CONTAINER, false);
-            init = move(init, CORE_DUMP, false);
+            PodTree.move(init, SidecarValuesFactory.VALIDATION_CONTAINER, true);
+            PodTree.move(init, SidecarValuesFactory.INIT_CONTAINER, false);
+            PodTree.move(init, CORE_DUMP, false);
         }
-        spec.setInitContainers(init);
-    }
-
-    private static List<Container> move(List<Container> containers, String name, boolean first) {
-        List<Container> others = new ArrayList<>();
-        Container match = null;
-        for (Container c : containers) {
-            if (name.equals(c.getName())) {
-                match = c;
-            } else {
-                others.add(c);
-            }
-        }
-        if (match == null) {
-            return containers;
-        }
-        if (first) {
-            others.add(0, match);
-        } else {
-            others.add(match);
-        }
-        return others;
     }
 }

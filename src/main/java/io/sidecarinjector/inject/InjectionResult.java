@@ -2,20 +2,39 @@ package io.sidecarinjector.inject;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.sidecarinjector.merge.PodTree;
 import io.sidecarinjector.policy.Decision;
 import java.util.List;
 
 /**
+ * What injection made of a pod. An injected pod is held as the JSON tree the pipeline built, the form its patch
+ * is computed from; it is read into the model only by whoever asks for {@link #pod()}.
+ *
  * @param decision what the rules decided, and why
- * @param pod the injected pod, or the pod unchanged when it is not injected
- * @param warnings what the pod's author should know
+ * @param original the pod as submitted
  * @param submitted the pod as submitted, as the JSON tree of its own serialisation, when it was injected (null
- *        otherwise); made once for the merge, it is what a patch is computed against, and belongs to whoever
- *        takes it from here
+ *        otherwise): what a patch is computed against
+ * @param injected the injected pod as a JSON tree, or null when it was not injected
+ * @param warnings what the pod's author should know
  */
-public record InjectionResult(Decision decision, Pod pod, List<String> warnings, ObjectNode submitted) {
+public record InjectionResult(
+        Decision decision, Pod original, ObjectNode submitted, ObjectNode injected, List<String> warnings) {
 
     public InjectionResult {
         warnings = List.copyOf(warnings);
+    }
+
+    static InjectionResult notInjected(Decision decision, Pod pod) {
+        return new InjectionResult(decision, pod, null, null, decision.warnings());
+    }
+
+    static InjectionResult injected(
+            Decision decision, Pod original, ObjectNode submitted, ObjectNode injected, List<String> warnings) {
+        return new InjectionResult(decision, original, submitted, injected, warnings);
+    }
+
+    /** The injected pod, or the pod unchanged when it is not injected; each call reads the tree anew. */
+    public Pod pod() {
+        return injected == null ? original : PodTree.read(injected, Pod.class);
     }
 }

@@ -1,14 +1,12 @@
 package io.sidecarinjector.inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.istio.ProxyConfig;
 import io.sidecarinjector.merge.PodMerger;
+import io.sidecarinjector.merge.PodTree;
 import io.sidecarinjector.overrides.Annotations;
 import io.sidecarinjector.overrides.PodOverrides;
 import io.sidecarinjector.overrides.PodOverridesParser;
@@ -25,7 +23,6 @@ import io.sidecarinjector.support.Messages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +58,7 @@ public final class Injector {
     public static InjectionResult inject(Pod pod, String namespace, WorkloadRef workload, ActiveConfig config) {
         Decision decision = config.policy().decide(pod, namespace);
         if (!decision.inject()) {
-            return new InjectionResult(decision, pod, decision.warnings(), null);
+            return InjectionResult.notInjected(decision, pod);
         }
         PodShape.check(pod);
         ObjectNode submitted = Mappers.JSON.valueToTree(pod);
@@ -107,27 +104,25 @@ public final class Injector {
         }
         fragments.forEach(f -> PodMerger.overlay(merged, f));
         UserContainers.reapply(merged, base, templatePod, pod != base && hasStatus(pod));
-        Pod injected = toPod(merged);
-        UserContainers.adjustInitUser(injected, base, proxyConfig.interceptionMode());
-        postProcess(injected, templatePod, config, proxyConfig, overrides);
+        UserContainers.adjustInitUser(merged, base, proxyConfig.interceptionMode());
+        postProcess(merged, templatePod, config, proxyConfig, overrides);
         List<String> warnings = new ArrayList<>(decision.warnings());
         warnings.addAll(overrides.warnings());
-        return new InjectionResult(decision, injected, warnings, submitted);
+        return InjectionResult.injected(decision, pod, submitted, merged, warnings);
     }
 
     private static void postProcess(
-            Pod pod, ObjectNode templatePod, ActiveConfig config, ProxyConfig proxyConfig, PodOverrides overrides) {
-        ObjectMeta meta = pod.getMetadata();
-        Map<String, String> annotations =
-                new LinkedHashMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
-        Map<String, String> labels = new LinkedHashMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
-        meta.setAnnotations(annotations);
-        meta.setLabels(labels);
-        Container proxy = proxyContainer(pod);
+            ObjectNode pod,
+            ObjectNode templatePod,
+            ActiveConfig config,
+            ProxyConfig proxyConfig,
+            PodOverrides overrides) {
+        ObjectNode proxy = PodTree.container(pod, PROXY);
         int statusPort = config.documents().mesh().defaultConfig().statusPort();
         PrometheusMerge.apply(pod, proxy, config.documents().mesh(), statusPort);
+        ObjectNode annotations = PodTree.metadataMap(pod, "annotations");
         // read from the pod as the templates left it: a template may turn rewriting off (grpc-agent does)
-        boolean rewrite = parseBool(annotations.get(Annotations.REWRITE_PROBES))
+        boolean rewrite = parseBool(annotations.path(Annotations.REWRITE_PROBES).textValue())
                 .orElse(config.documents()
                         .values()
                         .bool("sidecarInjectorWebhook.rewriteAppHTTPProbe")
@@ -136,17 +131,18 @@ public final class Injector {
         if (proxy != null && rewrite && rewriteTo != 0) {
             ProbeRewriter.rewrite(pod, PROXY, statusPort, rewriteTo);
         }
-        String network = labels.get(Annotations.NETWORK_LABEL);
-        if (network == null && config.documents().values().truthy("global.network")) {
+        ObjectNode labels = PodTree.metadataMap(pod, "labels");
+        if (labels.path(Annotations.NETWORK_LABEL).textValue() == null
+                && config.documents().values().truthy("global.network")) {
             labels.put(Annotations.NETWORK_LABEL, config.documents().values().text("global.network"));
         }
         annotations.put(
                 InjectionStatus.ANNOTATION,
                 InjectionStatus.of(templatePod, config.revision()).toJson());
-        annotations.putAll(config.documents().injection().injectedAnnotations());
+        config.documents().injection().injectedAnnotations().forEach(annotations::put);
         boolean hold = proxyConfig.holdApplicationUntilProxyStarts().orElse(false)
                 || config.documents().values().isTrue("global.proxy.holdApplicationUntilProxyStarts");
-        ContainerOrder.apply(pod.getSpec(), hold);
+        ContainerOrder.apply(pod, hold);
     }
 
     /** A boolean as Go's strconv.ParseBool reads it, empty when it is not one. */
@@ -159,20 +155,6 @@ public final class Injector {
             case "0", "f", "F", "false", "FALSE", "False" -> Optional.of(false);
             default -> Optional.empty();
         };
-    }
-
-    private static Container proxyContainer(Pod pod) {
-        for (List<Container> list :
-                Arrays.asList(pod.getSpec().getContainers(), pod.getSpec().getInitContainers())) {
-            if (list != null) {
-                for (Container c : list) {
-                    if (PROXY.equals(c.getName())) {
-                        return c;
-                    }
-                }
-            }
-        }
-        return null;
     }
 
     private static boolean contains(ObjectNode pod, String list, String name) {
@@ -201,14 +183,6 @@ public final class Injector {
 
     private static boolean hasStatus(Pod pod) {
         return annotations(pod).containsKey(InjectionStatus.ANNOTATION);
-    }
-
-    private static Pod toPod(ObjectNode tree) {
-        try {
-            return Mappers.JSON.treeToValue(tree, Pod.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the merged pod is not a valid pod: " + e.getOriginalMessage(), e);
-        }
     }
 
     static Map<String, String> annotations(Pod pod) {

@@ -1,11 +1,12 @@
 package io.sidecarinjector.inject;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.istio.MeshConfig;
+import io.sidecarinjector.merge.PodTree;
 import io.sidecarinjector.support.Mappers;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,8 @@ final class PrometheusMerge {
 
     private PrometheusMerge() {}
 
-    static void apply(Pod pod, Container proxy, MeshConfig mesh, int statusPort) {
-        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    static void apply(ObjectNode pod, ObjectNode proxy, MeshConfig mesh, int statusPort) {
+        Map<String, String> annotations = PodTree.strings(pod, "annotations");
         if (!scrape(annotations) || !enabled(mesh, annotations)) {
             return;
         }
@@ -43,14 +44,13 @@ final class PrometheusMerge {
             config.put("scrape", scrape == null ? "" : scrape);
             config.put("path", path == null ? "" : path);
             config.put("port", port == null ? "" : port);
-            List<EnvVar> env = new ArrayList<>(proxy.getEnv() == null ? List.of() : proxy.getEnv());
-            env.add(new EnvVar(ENV, json(config), null));
-            proxy.setEnv(env);
+            PodTree.addEnv(proxy, ENV, json(config));
         }
         clear(annotations);
         annotations.put("prometheus.io/port", target);
         annotations.put("prometheus.io/path", "/stats/prometheus");
         annotations.put("prometheus.io/scrape", "true");
+        PodTree.putStrings(pod, "annotations", annotations);
     }
 
     /**

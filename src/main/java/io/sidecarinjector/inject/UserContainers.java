@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.sidecarinjector.merge.PodMerger;
+import io.sidecarinjector.merge.PodTree;
 import io.sidecarinjector.overrides.Annotations;
 import io.sidecarinjector.render.SidecarValuesFactory;
 import io.sidecarinjector.support.Mappers;
@@ -43,7 +44,7 @@ final class UserContainers {
                 if (AUTO_IMAGE.equals(overlay.path("image").asText())) {
                     overlay.remove("image");
                 }
-                ObjectNode target = target(merged, name);
+                ObjectNode target = PodTree.container(merged, name);
                 if (target != null) {
                     PodMerger.overlay(target, overlay);
                 }
@@ -75,25 +76,12 @@ final class UserContainers {
         return null;
     }
 
-    private static ObjectNode target(ObjectNode pod, String name) {
-        for (String list : List.of("containers", "initContainers")) {
-            if (pod.path("spec").path(list) instanceof ArrayNode items) {
-                ObjectNode match = PodMerger.find(
-                        items, "name", Mappers.JSON.getNodeFactory().textNode(name));
-                if (match != null) {
-                    return match;
-                }
-            }
-        }
-        return null;
-    }
-
     /**
      * A uid or gid the pod gives its own proxy must reach the capture rules, or the proxy's own traffic would be
      * captured: {@code istio-init}'s {@code -u}, and the validation container's user. With TPROXY the proxy runs as
      * root whatever the pod says.
      */
-    static void adjustInitUser(Pod pod, Pod base, String interceptionMode) {
+    static void adjustInitUser(ObjectNode pod, Pod base, String interceptionMode) {
         Container own = find(base, SidecarValuesFactory.PROXY_CONTAINER);
         if (own == null
                 || own.getSecurityContext() == null
@@ -101,27 +89,27 @@ final class UserContainers {
                         && own.getSecurityContext().getRunAsGroup() == null)) {
             return;
         }
-        Container init = null;
+        ObjectNode initNode = null;
         for (String name : List.of(SidecarValuesFactory.INIT_CONTAINER, SidecarValuesFactory.VALIDATION_CONTAINER)) {
-            if (init == null && pod.getSpec().getInitContainers() != null) {
-                init = pod.getSpec().getInitContainers().stream()
-                        .filter(c -> name.equals(c.getName()))
-                        .findFirst()
-                        .orElse(null);
+            ArrayNode init = PodTree.list(pod, "initContainers");
+            if (initNode == null && init != null) {
+                initNode = PodMerger.find(
+                        init, "name", Mappers.JSON.getNodeFactory().textNode(name));
             }
         }
-        if (init == null) {
+        if (initNode == null) {
             return;
         }
-        String annotated = pod.getMetadata().getAnnotations() == null
-                ? null
-                : pod.getMetadata().getAnnotations().get(Annotations.INTERCEPTION_MODE);
+        Container init = PodTree.read(initNode, Container.class);
+        String annotated = PodTree.strings(pod, "annotations").get(Annotations.INTERCEPTION_MODE);
         boolean tproxy = "TPROXY".equals(interceptionMode) || "TPROXY".equals(annotated);
         Long uid = own.getSecurityContext().getRunAsUser();
         if (tproxy && uid != null) {
-            Container proxy = find(pod, SidecarValuesFactory.PROXY_CONTAINER);
+            ObjectNode proxyNode = PodTree.container(pod, SidecarValuesFactory.PROXY_CONTAINER);
+            Container proxy = proxyNode == null ? null : PodTree.read(proxyNode, Container.class);
             if (proxy != null && proxy.getSecurityContext() != null) {
                 proxy.getSecurityContext().setRunAsUser(0L);
+                PodTree.replaceContainer(pod, proxy.getName(), Mappers.JSON.valueToTree(proxy));
             }
         }
         if (!tproxy && SidecarValuesFactory.VALIDATION_CONTAINER.equals(init.getName())) {
@@ -135,14 +123,14 @@ final class UserContainers {
             }
             init.setSecurityContext(context);
         }
-        if (uid == null || uid == 0 || init.getArgs() == null) {
-            return;
+        if (uid != null && uid != 0 && init.getArgs() != null) {
+            List<String> args = new java.util.ArrayList<>(init.getArgs());
+            int flag = args.indexOf("-u");
+            if (flag >= 0 && flag + 1 < args.size()) {
+                args.set(flag + 1, String.valueOf(uid));
+                init.setArgs(args);
+            }
         }
-        List<String> args = new java.util.ArrayList<>(init.getArgs());
-        int flag = args.indexOf("-u");
-        if (flag >= 0 && flag + 1 < args.size()) {
-            args.set(flag + 1, String.valueOf(uid));
-            init.setArgs(args);
-        }
+        PodTree.replaceContainer(pod, init.getName(), Mappers.JSON.valueToTree(init));
     }
 }

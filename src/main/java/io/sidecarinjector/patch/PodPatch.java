@@ -22,11 +22,20 @@ public final class PodPatch {
         return withoutManagedFields(Mappers.JSON.valueToTree(pod));
     }
 
+    /** The tree without metadata.managedFields; the tree itself is not changed, and shares the rest. */
     private static ObjectNode withoutManagedFields(ObjectNode tree) {
-        if (tree.get("metadata") instanceof ObjectNode metadata) {
-            metadata.remove("managedFields");
+        if (!(tree.get("metadata") instanceof ObjectNode metadata) || !metadata.has("managedFields")) {
+            return tree;
         }
-        return tree;
+        ObjectNode copy = tree.objectNode();
+        tree.fields().forEachRemaining(e -> copy.set(e.getKey(), e.getValue()));
+        ObjectNode metadataCopy = copy.putObject("metadata");
+        metadata.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("managedFields")) {
+                metadataCopy.set(e.getKey(), e.getValue());
+            }
+        });
+        return copy;
     }
 
     /**
@@ -34,16 +43,15 @@ public final class PodPatch {
      * audit log and to reason about. Keys with '/' or '~' are escaped by the library.
      */
     public static ArrayNode diff(Pod original, Pod mutated) {
-        return diff(tree(original), mutated);
+        return diff(tree(original), tree(mutated));
     }
 
-    /**
-     * @param original the original pod as the JSON tree of its own serialisation; its managedFields are removed
-     */
-    public static ArrayNode diff(ObjectNode original, Pod mutated) {
-        withoutManagedFields(original);
-        return (ArrayNode)
-                JsonDiff.asJson(original, tree(mutated), EnumSet.copyOf(DiffFlags.dontNormalizeOpIntoMoveAndCopy()));
+    /** The same, between two pods as the JSON trees of their own serialisation; neither is changed. */
+    public static ArrayNode diff(ObjectNode original, ObjectNode mutated) {
+        return (ArrayNode) JsonDiff.asJson(
+                withoutManagedFields(original),
+                withoutManagedFields(mutated),
+                EnumSet.copyOf(DiffFlags.dontNormalizeOpIntoMoveAndCopy()));
     }
 
     /** Applies a patch to a document; used to prove that a patch yields the mutated pod. */

@@ -3,6 +3,9 @@ package io.sidecarinjector.probe;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -17,8 +20,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.TCPSocketAction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.sidecarinjector.merge.PodTree;
 import io.sidecarinjector.support.Mappers;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,49 +51,58 @@ public final class ProbeRewriter {
     record Prober(HTTPGetAction httpGet, TCPSocketAction tcpSocket, GRPCAction grpc, Integer timeoutSeconds) {}
 
     /**
-     * Rewrites the probes of the pod it is given, in place: the pipeline calls it on its own copy.
+     * Rewrites the probes of the pod it is given, in place: the pipeline calls it on its own copy. Only the
+     * containers with probes or hooks are read into the model.
      *
-     * @param pod an injected pod, with its proxy container
+     * @param pod an injected pod, with its proxy container, as the JSON tree of its own serialisation
      * @param proxyName the proxy container's name; it is looked for among containers and init containers
      * @param handOverPort the proxy's status port of the mesh: a probe already on it is not handed over
      * @param statusPort the status port the probes are rewritten to (the pod's annotation, or the mesh's)
      */
-    public static void rewrite(Pod pod, String proxyName, int handOverPort, int statusPort) {
-        Optional<Container> proxy = find(pod, proxyName);
-        if (proxy.isEmpty()) {
+    public static void rewrite(ObjectNode pod, String proxyName, int handOverPort, int statusPort) {
+        ObjectNode proxy = PodTree.container(pod, proxyName);
+        if (proxy == null) {
             return;
         }
         Map<String, Prober> probers = new LinkedHashMap<>();
-        for (Container c : all(pod).toList()) {
-            if (proxyName.equals(c.getName())) {
-                continue;
-            }
-            String name = c.getName();
-            c.setReadinessProbe(
-                    probe(c, c.getReadinessProbe(), HEALTH + name + "/readyz", handOverPort, statusPort, probers));
-            c.setLivenessProbe(
-                    probe(c, c.getLivenessProbe(), HEALTH + name + "/livez", handOverPort, statusPort, probers));
-            c.setStartupProbe(
-                    probe(c, c.getStartupProbe(), HEALTH + name + "/startupz", handOverPort, statusPort, probers));
-            Lifecycle lifecycle = c.getLifecycle();
-            if (lifecycle != null) {
-                lifecycle.setPreStop(hook(
-                        c, lifecycle.getPreStop(), LIFECYCLE + name + "/prestopz", handOverPort, statusPort, probers));
-                lifecycle.setPostStart(hook(
-                        c,
-                        lifecycle.getPostStart(),
-                        LIFECYCLE + name + "/poststartz",
-                        handOverPort,
-                        statusPort,
-                        probers));
+        for (String list : PodTree.CONTAINER_LISTS) {
+            ArrayNode items = PodTree.list(pod, list);
+            for (int i = 0; items != null && i < items.size(); i++) {
+                JsonNode node = items.get(i);
+                if (!proxyName.equals(node.path("name").asText(null)) && hasProbesOrHooks(node)) {
+                    Container c = PodTree.read(node, Container.class);
+                    rewrite(c, handOverPort, statusPort, probers);
+                    items.set(i, Mappers.JSON.valueToTree(c));
+                }
             }
         }
         if (!probers.isEmpty()) {
-            List<EnvVar> env = new ArrayList<>(
-                    proxy.get().getEnv() == null ? List.of() : proxy.get().getEnv());
-            env.removeIf(e -> PROBERS_ENV.equals(e.getName()));
-            env.add(new EnvVar(PROBERS_ENV, json(probers), null));
-            proxy.get().setEnv(env);
+            PodTree.setEnv(proxy, PROBERS_ENV, json(probers));
+        }
+    }
+
+    private static boolean hasProbesOrHooks(JsonNode container) {
+        for (String field : List.of("readinessProbe", "livenessProbe", "startupProbe", "lifecycle")) {
+            if (container.hasNonNull(field)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void rewrite(Container c, int handOverPort, int statusPort, Map<String, Prober> probers) {
+        String name = c.getName();
+        c.setReadinessProbe(
+                probe(c, c.getReadinessProbe(), HEALTH + name + "/readyz", handOverPort, statusPort, probers));
+        c.setLivenessProbe(probe(c, c.getLivenessProbe(), HEALTH + name + "/livez", handOverPort, statusPort, probers));
+        c.setStartupProbe(
+                probe(c, c.getStartupProbe(), HEALTH + name + "/startupz", handOverPort, statusPort, probers));
+        Lifecycle lifecycle = c.getLifecycle();
+        if (lifecycle != null) {
+            lifecycle.setPreStop(
+                    hook(c, lifecycle.getPreStop(), LIFECYCLE + name + "/prestopz", handOverPort, statusPort, probers));
+            lifecycle.setPostStart(hook(
+                    c, lifecycle.getPostStart(), LIFECYCLE + name + "/poststartz", handOverPort, statusPort, probers));
         }
     }
 
