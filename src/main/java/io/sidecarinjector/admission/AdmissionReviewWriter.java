@@ -1,15 +1,13 @@
 package io.sidecarinjector.admission;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.sidecarinjector.support.Mappers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 
 /**
  * Writes an AdmissionReview answer in the version the request came in. The v1beta1 response has the same fields
@@ -33,34 +31,47 @@ public final class AdmissionReviewWriter {
         return review(apiVersion, result.uid(), response(result));
     }
 
-    /** The AdmissionResponse object of the answer, without its uid. */
+    /**
+     * The AdmissionResponse object of the answer, without its uid, with the fields of the v1 model in its order.
+     * Written field by field, so that the patch's Base64 goes in as bytes, with no string made of it in between.
+     */
     public static byte[] response(AdmissionResult result) {
-        AdmissionResponse response = new AdmissionResponse();
-        response.setAllowed(result.allowed());
-        response.setAuditAnnotations(new LinkedHashMap<>(result.auditAnnotations()));
-        if (!result.warnings().isEmpty()) {
-            response.setWarnings(result.warnings());
-        }
-        try {
+        ByteArrayBuilder out = new ByteArrayBuilder(result.patch() == null ? 512 : 16 * 1024);
+        try (JsonGenerator json = Mappers.JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeBooleanField("allowed", result.allowed());
+            json.writeObjectFieldStart("auditAnnotations");
+            for (var annotation : result.auditAnnotations().entrySet()) {
+                json.writeStringField(annotation.getKey(), annotation.getValue());
+            }
+            json.writeEndObject();
             if (result.patch() != null) {
-                response.setPatchType(PATCH_TYPE);
-                response.setPatch(Base64.getEncoder().encodeToString(Mappers.JSON.writeValueAsBytes(result.patch())));
+                json.writeFieldName("patch");
+                // Base64 has nothing JSON escapes: its bytes are written as the string's own
+                byte[] patch = Base64.getEncoder().encode(Mappers.JSON.writeValueAsBytes(result.patch()));
+                json.writeRawUTF8String(patch, 0, patch.length);
+                json.writeStringField("patchType", PATCH_TYPE);
             }
             if (!result.allowed()) {
-                response.setStatus(new StatusBuilder()
+                json.writeFieldName("status");
+                json.writeObject(new StatusBuilder()
                         .withCode(result.statusCode())
                         .withMessage(result.message())
                         .withStatus("Failure")
                         .build());
             }
-            byte[] json = Mappers.JSON.writeValueAsBytes(response);
-            if (json.length < 2 || json[0] != '{' || json[json.length - 1] != '}') {
-                throw new IllegalStateException("the AdmissionResponse was not written as a JSON object");
+            if (!result.warnings().isEmpty()) {
+                json.writeArrayFieldStart("warnings");
+                for (String warning : result.warnings()) {
+                    json.writeString(warning);
+                }
+                json.writeEndArray();
             }
-            return json;
-        } catch (JsonProcessingException e) {
+            json.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("the AdmissionReview answer could not be written", e);
         }
+        return out.toByteArray();
     }
 
     /**

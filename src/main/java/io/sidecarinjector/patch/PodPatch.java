@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.zjsonpatch.DiffFlags;
-import io.fabric8.zjsonpatch.JsonDiff;
 import io.sidecarinjector.support.Mappers;
-import java.util.EnumSet;
 
 /** The RFC 6902 JSON Patch that turns one pod into another, computed as their difference. */
 public final class PodPatch {
@@ -40,7 +37,7 @@ public final class PodPatch {
 
     /**
      * Only add, remove and replace operations: move and copy are valid but make patches harder to read in an
-     * audit log and to reason about. Keys with '/' or '~' are escaped by the library.
+     * audit log and to reason about (see {@link TreeDiff}).
      */
     public static ArrayNode diff(Pod original, Pod mutated) {
         return diff(tree(original), tree(mutated));
@@ -48,10 +45,7 @@ public final class PodPatch {
 
     /** The same, between two pods as the JSON trees of their own serialisation; neither is changed. */
     public static ArrayNode diff(ObjectNode original, ObjectNode mutated) {
-        return (ArrayNode) JsonDiff.asJson(
-                withoutManagedFields(original),
-                withoutManagedFields(mutated),
-                EnumSet.copyOf(DiffFlags.dontNormalizeOpIntoMoveAndCopy()));
+        return TreeDiff.of(withoutManagedFields(original), withoutManagedFields(mutated));
     }
 
     /** Applies a patch to a document; used to prove that a patch yields the mutated pod. */
