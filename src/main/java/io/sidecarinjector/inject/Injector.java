@@ -93,8 +93,11 @@ public final class Injector {
                 Set.copyOf(names)));
         List<ObjectNode> fragments = config.fragments().render(templates, values);
 
-        ObjectNode templatePod = Mappers.JSON.createObjectNode();
-        fragments.forEach(f -> PodMerger.overlay(templatePod, f));
+        // what the templates add, read and never written: a single fragment is that already
+        ObjectNode templatePod = fragments.size() == 1 ? fragments.get(0) : Mappers.JSON.createObjectNode();
+        if (fragments.size() > 1) {
+            fragments.forEach(f -> PodMerger.overlay(templatePod, f));
+        }
         // a pod's tree costs more to make than to copy: a first injection starts from the submitted pod's tree
         ObjectNode merged = base == pod ? submitted.deepCopy() : Mappers.JSON.valueToTree(base);
         if (values.proxy().nativeSidecar()

@@ -20,6 +20,9 @@ public final class ProxyConfig {
 
     private final ObjectNode tree;
 
+    /** {@link #envJson}, made at its first use: a pod without its own ProxyConfig shares the mesh's. */
+    private volatile String envJson;
+
     private ProxyConfig(ObjectNode tree) {
         this.tree = tree;
     }
@@ -113,6 +116,15 @@ public final class ProxyConfig {
      * Istio's defaults are left out, as Istio leaves them out, so the proxy applies its own defaults.
      */
     public String envJson() {
+        String json = envJson;
+        if (json == null) {
+            json = cleanedJson();
+            envJson = json;
+        }
+        return json;
+    }
+
+    private String cleanedJson() {
         ObjectNode cleaned = tree.deepCopy();
         DEFAULTS.forEach((field, value) -> {
             if (value.equals(cleaned.get(field))) {

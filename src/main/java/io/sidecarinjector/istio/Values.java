@@ -18,6 +18,11 @@ public final class Values {
     private final java.util.function.Consumer<String> observer;
     /** Lookups by path, kept: the values never change, and every injection reads the same few dozen paths. */
     private final java.util.Map<String, JsonNode> lookups = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Texts made from the values, kept by what else they depend on (see {@link #derived}). */
+    private final java.util.Map<Object, String> derived = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How many derived texts are kept: their keys are few in a configuration, unless pods make them vary. */
+    static final int DERIVED_TEXTS = 256;
 
     Values(ObjectNode tree) {
         this(tree, path -> {});
@@ -31,6 +36,23 @@ public final class Values {
     /** The same values, telling the observer each path read: which values take effect, for {@code check-config}. */
     public Values observed(java.util.function.Consumer<String> observer) {
         return new Values(tree, observer);
+    }
+
+    /**
+     * A text made from these values and the key alone, made once: the parts of an injection that only the
+     * configuration decides (a security context, the proxy's arguments) are the same for every pod. The key must
+     * hold everything besides the values that the text depends on.
+     */
+    public String derived(Object key, java.util.function.Supplier<String> make) {
+        String known = derived.get(key);
+        if (known != null) {
+            return known;
+        }
+        String made = make.get();
+        if (derived.size() < DERIVED_TEXTS) {
+            derived.put(key, made);
+        }
+        return made;
     }
 
     /** The node at a dotted path ({@code global.proxy.image}), or a missing node. */

@@ -2,15 +2,15 @@ package io.sidecarinjector.render;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.sidecarinjector.istio.MeshConfig;
 import io.sidecarinjector.istio.ProxyConfig;
 import io.sidecarinjector.istio.Values;
 import io.sidecarinjector.overrides.Annotations;
 import io.sidecarinjector.support.Mappers;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,11 +27,11 @@ final class ProxyEnv {
         GRPC_AGENT
     }
 
-    private final List<Map<String, Object>> env = new ArrayList<>();
+    private final ArrayNode env = Mappers.JSON.createArrayNode();
 
     private ProxyEnv() {}
 
-    static List<Map<String, Object>> of(
+    static ArrayNode of(
             Kind kind,
             TemplateInput in,
             String workloadName,
@@ -149,26 +149,22 @@ final class ProxyEnv {
     }
 
     private void value(String name, String value) {
-        Map<String, Object> entry = new LinkedHashMap<>();
+        ObjectNode entry = env.addObject();
         entry.put("name", name);
         entry.put("value", value);
-        env.add(entry);
     }
 
     private void field(String name, String path) {
-        Map<String, Object> entry = new LinkedHashMap<>();
+        ObjectNode entry = env.addObject();
         entry.put("name", name);
-        entry.put("valueFrom", Map.of("fieldRef", Map.of("fieldPath", path)));
-        env.add(entry);
+        entry.putObject("valueFrom").putObject("fieldRef").put("fieldPath", path);
     }
 
     private void resource(String name, String resource) {
-        Map<String, Object> ref = new LinkedHashMap<>();
+        ObjectNode entry = env.addObject();
+        entry.put("name", name);
+        ObjectNode ref = entry.putObject("valueFrom").putObject("resourceFieldRef");
         ref.put("resource", resource);
         ref.put("divisor", "1");
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("name", name);
-        entry.put("valueFrom", Map.of("resourceFieldRef", ref));
-        env.add(entry);
     }
 }

@@ -105,9 +105,11 @@ public final class SidecarValuesFactory {
                 proxyImageValue.contains("/") ? proxyImageValue : image,
                 nativeSidecar,
                 values.text("global.imagePullPolicy"),
-                json(proxyArgs(r, values, "sidecar")),
-                json(proxyArgs(r, values, "router")),
-                lifecycle(values, hold, nativeSidecar, statusPort),
+                proxyArgs(r, values, "sidecar"),
+                in.renders("gateway") ? proxyArgs(r, values, "router") : "[]",
+                values.derived(
+                        List.of("lifecycle", hold, nativeSidecar, statusPort),
+                        () -> lifecycle(values, hold, nativeSidecar, statusPort)),
                 json(ProxyEnv.of(ProxyEnv.Kind.SIDECAR, in, workloadName, labels, annotations, containers, apps)),
                 in.renders("gateway")
                         ? json(ProxyEnv.of(
@@ -117,7 +119,7 @@ public final class SidecarValuesFactory {
                         ? json(ProxyEnv.of(
                                 ProxyEnv.Kind.GRPC_AGENT, in, workloadName, labels, annotations, containers, apps))
                         : "[]",
-                json(env(metadataEnv)),
+                values.derived(List.of("proxyMetadata", metadataEnv), () -> json(env(metadataEnv))),
                 pc.envJson(),
                 !"0".equals(statusPort),
                 values.truthy("global.proxy.startupProbe.enabled"),
@@ -128,8 +130,14 @@ public final class SidecarValuesFactory {
                 r.annotation(
                         Annotations.READINESS_FAILURE_THRESHOLD, values.text("global.proxy.readinessFailureThreshold")),
                 resources(annotations, values),
-                json(SecurityContexts.proxy(metadataEnv, values, privileged, tproxy, capNetBindService)),
-                json(SecurityContexts.init(values, privileged, cni)),
+                values.derived(
+                        List.of(
+                                "proxySecurityContext",
+                                String.valueOf(metadataEnv.get("IPTABLES_TRACE_LOGGING")),
+                                tproxy,
+                                capNetBindService),
+                        () -> json(SecurityContexts.proxy(metadataEnv, values, privileged, tproxy, capNetBindService))),
+                values.derived("initSecurityContext", () -> json(SecurityContexts.init(values, privileged, cni))),
                 UserVolumes.of(annotations, Annotations.USER_VOLUME_MOUNT),
                 new SidecarValues.GatewayProxy(
                         values.truthy("global.proxy.lifecycle") ? json(values.node("global.proxy.lifecycle")) : "",
@@ -220,18 +228,30 @@ public final class SidecarValuesFactory {
         return context;
     }
 
-    /** The proxy's arguments; {@code mode} is {@code sidecar} or {@code router} (a gateway). */
-    static List<String> proxyArgs(Reader r, Values values, String mode) {
+    /**
+     * The proxy's arguments, as JSON; {@code mode} is {@code sidecar} or {@code router} (a gateway). They depend on
+     * the values and three log-level annotations only.
+     */
+    static String proxyArgs(Reader r, Values values, String mode) {
+        String logLevel = r.annotation(Annotations.LOG_LEVEL, values.text("global.proxy.logLevel"));
+        String componentLogLevel =
+                r.annotation(Annotations.COMPONENT_LOG_LEVEL, values.text("global.proxy.componentLogLevel"));
+        String agentLogLevel = r.annotation(Annotations.AGENT_LOG_LEVEL, values.text("global.logging.level"));
+        return values.derived(
+                List.of("proxyArgs", mode, logLevel, componentLogLevel, agentLogLevel),
+                () -> json(proxyArgs(values, mode, logLevel, componentLogLevel, agentLogLevel)));
+    }
+
+    private static List<String> proxyArgs(
+            Values values, String mode, String logLevel, String componentLogLevel, String agentLogLevel) {
         List<String> args = new ArrayList<>(List.of(
                 "proxy",
                 mode,
                 "--domain",
                 "$(POD_NAMESPACE).svc." + values.text("global.proxy.clusterDomain"),
-                "--proxyLogLevel=" + r.annotation(Annotations.LOG_LEVEL, values.text("global.proxy.logLevel")),
-                "--proxyComponentLogLevel="
-                        + r.annotation(Annotations.COMPONENT_LOG_LEVEL, values.text("global.proxy.componentLogLevel")),
-                "--log_output_level="
-                        + r.annotation(Annotations.AGENT_LOG_LEVEL, values.text("global.logging.level"))));
+                "--proxyLogLevel=" + logLevel,
+                "--proxyComponentLogLevel=" + componentLogLevel,
+                "--log_output_level=" + agentLogLevel));
         if (values.truthy("global.sts.servicePort")) {
             args.add("--stsPort=" + values.text("global.sts.servicePort"));
         }
@@ -307,8 +327,10 @@ public final class SidecarValuesFactory {
             }
             return json(resources);
         }
-        JsonNode configured = values.node("global.proxy.resources");
-        return configured.isObject() && !configured.isEmpty() ? json(withoutNulls(configured)) : "{}";
+        return values.derived("resources", () -> {
+            JsonNode configured = values.node("global.proxy.resources");
+            return configured.isObject() && !configured.isEmpty() ? json(withoutNulls(configured)) : "{}";
+        });
     }
 
     private static JsonNode withoutNulls(JsonNode node) {

@@ -217,7 +217,8 @@ class InjectionSafetyTest {
         // everything else is exactly as for a benign value, apart from where the value was put by the test
         JsonNode benignSource = PodPatch.tree(benignInput);
         JsonNode hostileSource = PodPatch.tree(hostileInput);
-        for (JsonNode op : PodPatch.diff(fromTree(benignSource), fromTree(hostileSource))) {
+        // field by field (the webhook's patch replaces a list of named things whole when a name changes)
+        for (JsonNode op : io.fabric8.zjsonpatch.JsonDiff.asJson(benignSource, hostileSource)) {
             allowed.add(op.get("path").asText());
         }
         for (JsonNode op : io.fabric8.zjsonpatch.JsonDiff.asJson(benign, injected)) {
