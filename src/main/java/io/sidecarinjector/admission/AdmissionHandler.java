@@ -6,6 +6,8 @@ import io.sidecarinjector.metrics.InjectorMetrics;
 import io.sidecarinjector.policy.Outcome;
 import io.sidecarinjector.reload.ActiveConfigHolder;
 import io.sidecarinjector.render.RenderException;
+import io.sidecarinjector.throughput.AnswerCache;
+import io.sidecarinjector.throughput.AnswerKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -23,10 +25,6 @@ public class AdmissionHandler {
 
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);
 
-    static {
-        ImageWarmUp.whileBuildingAnImage();
-    }
-
     @Inject
     ActiveConfigHolder holder;
 
@@ -41,7 +39,7 @@ public class AdmissionHandler {
 
     private static final long OVERLOAD_WARNING_INTERVAL_NANOS = 10_000_000_000L;
 
-    private volatile AnswerCache answers;
+    private volatile AnswerCache<PreparedAnswer> answers;
     private final AtomicLong lastOverloadWarning =
             new AtomicLong(System.nanoTime() - OVERLOAD_WARNING_INTERVAL_NANOS - 1);
 
@@ -59,7 +57,7 @@ public class AdmissionHandler {
         }
         long start = System.nanoTime();
         ReviewEnvelope envelope = scan(body, start);
-        AnswerKey key = AnswerKey.of(envelope);
+        AnswerKey key = AnswerKey.of(envelope.namespace(), envelope.operation(), envelope.objectBytes());
         Optional<ActiveConfig> snapshot = holder.current();
         PreparedAnswer known =
                 snapshot.isEmpty() ? null : cacheFor(snapshot.get()).get(key);
@@ -110,7 +108,9 @@ public class AdmissionHandler {
     byte[] handle(Lookup lookup) throws InvalidAdmissionReviewException {
         long start = System.nanoTime();
         ReviewEnvelope envelope = lookup.envelope() != null ? lookup.envelope() : scan(lookup.body(), start);
-        AnswerKey key = lookup.key() != null ? lookup.key() : AnswerKey.of(envelope);
+        AnswerKey key = lookup.key() != null
+                ? lookup.key()
+                : AnswerKey.of(envelope.namespace(), envelope.operation(), envelope.objectBytes());
         PreparedAnswer answer;
         try {
             answer = answer(envelope, key, holder.current());
@@ -155,7 +155,7 @@ public class AdmissionHandler {
                     "rejected: no valid configuration",
                     Outcome.CONFIG_UNAVAILABLE));
         }
-        AnswerCache cache = cacheFor(snapshot.get());
+        AnswerCache<PreparedAnswer> cache = cacheFor(snapshot.get());
         // another replica may have been answered, or the configuration changed, since the lookup
         PreparedAnswer known = cache.get(key);
         if (known != null) {
@@ -183,11 +183,11 @@ public class AdmissionHandler {
         }
     }
 
-    private AnswerCache cacheFor(ActiveConfig snapshot) {
-        AnswerCache cache = answers;
-        if (cache == null || cache.snapshot() != snapshot) {
+    private AnswerCache<PreparedAnswer> cacheFor(ActiveConfig snapshot) {
+        AnswerCache<PreparedAnswer> cache = answers;
+        if (cache == null || !cache.answersFor(snapshot)) {
             // a reload makes every kept answer stale; a race here only builds one cache too many
-            cache = new AnswerCache(snapshot, settings.answerCacheMaxBytes());
+            cache = new AnswerCache<>(snapshot, settings.answerCacheMaxBytes(), answer -> answer.response().length);
             answers = cache;
         }
         return cache;

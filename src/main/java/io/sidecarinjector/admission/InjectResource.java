@@ -1,12 +1,10 @@
 package io.sidecarinjector.admission;
 
-import io.sidecarinjector.config.ServiceSettings;
+import io.sidecarinjector.throughput.InjectionWorkers;
 import io.sidecarinjector.tls.TlsSettings;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
@@ -15,10 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code POST /inject}: the mutating admission webhook. Body: an AdmissionReview (admission.k8s.io/v1 or
@@ -44,36 +38,11 @@ public class InjectResource {
     TlsSettings tls;
 
     @Inject
-    ServiceSettings settings;
-
-    /** Pods in injection or waiting for a worker: bounded, so that overload is refused rather than queued. */
-    private final AtomicInteger pending = new AtomicInteger();
-
-    private ExecutorService injectors;
-
-    @PostConstruct
-    void startInjectors() {
-        int threads = settings.injectionThreads() > 0
-                ? settings.injectionThreads()
-                : Runtime.getRuntime().availableProcessors();
-        AtomicInteger number = new AtomicInteger();
-        // the queue is bounded by the pending count above, not by the executor
-        injectors = Executors.newFixedThreadPool(threads, r -> {
-            Thread thread = new Thread(r, "injector-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
-
-    @PreDestroy
-    void stopInjectors() {
-        injectors.shutdown();
-    }
+    InjectionWorkers workers;
 
     /**
      * Runs on the event loop: an answer already known (a replica of a pod seen before) or a bad body is answered
-     * there at once; injecting a pod is left to one of a few injector threads (one per processor by default), so
-     * that a large pod never holds up the loop and a burst of new pods never starves it.
+     * there at once; injecting a pod is left to the {@link InjectionWorkers}.
      */
     @POST
     @NonBlocking
@@ -96,26 +65,15 @@ public class InjectResource {
         if (lookup.answer() != null) {
             return Uni.createFrom().item(ok(lookup.answer()));
         }
-        int inInjection = pending.incrementAndGet();
-        if (inInjection > settings.maxPendingInjections()) {
-            pending.decrementAndGet();
-            return Uni.createFrom().item(overloaded(lookup, inInjection - 1));
-        }
-        return Uni.createFrom()
-                .item(() -> {
+        return workers.submit(
+                () -> {
                     try {
                         return ok(handler.handle(lookup));
                     } catch (InvalidAdmissionReviewException e) {
                         return badRequest(e);
                     }
-                })
-                .runSubscriptionOn(injectors)
-                // the injector threads stop only at shutdown; a request that arrives then is refused, not failed
-                .onFailure(RejectedExecutionException.class)
-                .recoverWithItem(() -> overloaded(lookup, inInjection))
-                // once per request: answered, failed, or given up by the client before a worker took it
-                .onTermination()
-                .invoke(pending::decrementAndGet);
+                },
+                inInjection -> overloaded(lookup, inInjection));
     }
 
     private Response overloaded(AdmissionHandler.Lookup lookup, int inInjection) {

@@ -1,8 +1,10 @@
-package io.sidecarinjector.admission;
+package io.sidecarinjector.nativeimage;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.sidecarinjector.admission.AdmissionResult;
+import io.sidecarinjector.admission.AdmissionReviewWriter;
 import io.sidecarinjector.inject.InjectionStatus;
 import io.sidecarinjector.istio.IstioDocuments;
 import io.sidecarinjector.merge.PodMerger;
@@ -24,13 +26,13 @@ import java.util.Optional;
  * <p>
  * The first time Jackson meets a type it introspects the type's whole graph, and the fabric8 Pod graph is large
  * enough for that to be a large part of a native executable's start if it happened at run time.
- * Static initialisers run in the image builder and what they leave in static fields is stored in the image heap,
- * so doing it there ships the finished (de)serialisers in the executable. On a JVM it runs on a thread of its own
- * while the application starts.
+ * In the image builder it runs before the analysis ({@link ImageWarmUpFeature}), and what it leaves in the mappers'
+ * caches is stored in the image heap: the finished (de)serialisers ship in the executable. On a JVM it runs on a
+ * thread of its own while the application starts.
  */
 public final class ImageWarmUp {
 
-    /** The system property that GraalVM sets to {@code buildtime} while it builds an image. */
+    /** The system property that GraalVM sets in a native image ({@code runtime}) and while it builds one. */
     static final String IMAGE_CODE_PROPERTY = "org.graalvm.nativeimage.imagecode";
 
     private static final String INJECTED_POD = "warm-up/injected-pod.yaml";
@@ -61,12 +63,6 @@ public final class ImageWarmUp {
         thread.setDaemon(true);
         thread.start();
         return Optional.of(thread);
-    }
-
-    static void whileBuildingAnImage() {
-        if ("buildtime".equals(System.getProperty(IMAGE_CODE_PROPERTY))) {
-            run();
-        }
     }
 
     /**

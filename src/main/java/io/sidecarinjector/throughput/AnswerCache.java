@@ -1,8 +1,8 @@
-package io.sidecarinjector.admission;
+package io.sidecarinjector.throughput;
 
 import io.sidecarinjector.cache.LruCache;
-import io.sidecarinjector.inject.ActiveConfig;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.ToIntFunction;
 
 /**
  * The answers given with one configuration snapshot, by question. The replicas of a workload reach the webhook as
@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * young collections and are promoted only to die. The questions asked once are remembered as fingerprints in a
  * fixed table, which allocates nothing per request; a fingerprint that collides only keeps an answer one
  * question early.
+ *
+ * @param <A> an answer, as sent (the cache is bounded by the bytes its answers weigh)
  */
-final class AnswerCache {
+public final class AnswerCache<A> {
 
     /** Fixed cost of an entry besides its bytes: key, record, map entry. */
     private static final int ENTRY_OVERHEAD = 256;
@@ -28,25 +30,32 @@ final class AnswerCache {
      */
     static final int ASKED_ONCE_SLOTS = 4096;
 
-    private final ActiveConfig snapshot;
-    private final LruCache<AnswerKey, PreparedAnswer> answers;
+    private final Object snapshot;
+    private final LruCache<AnswerKey, A> answers;
     private final AtomicLongArray askedOnce = new AtomicLongArray(ASKED_ONCE_SLOTS);
 
-    AnswerCache(ActiveConfig snapshot, long maxBytes) {
+    /**
+     * @param snapshot the configuration the answers were given with
+     * @param maxBytes the bytes kept, keys and answers
+     * @param bytes the bytes of an answer
+     */
+    public AnswerCache(Object snapshot, long maxBytes, ToIntFunction<A> bytes) {
         this.snapshot = snapshot;
-        this.answers = new LruCache<>(maxBytes, (k, v) -> k.size() + v.response().length + ENTRY_OVERHEAD);
+        this.answers = new LruCache<>(maxBytes, (k, v) -> k.size() + bytes.applyAsInt(v) + ENTRY_OVERHEAD);
     }
 
-    ActiveConfig snapshot() {
-        return snapshot;
+    /** Whether the answers were given with this configuration. */
+    public boolean answersFor(Object configuration) {
+        return snapshot == configuration;
     }
 
-    PreparedAnswer get(AnswerKey key) {
+    /** @return the answer, or null when none is kept */
+    public A get(AnswerKey key) {
         return answers.get(key);
     }
 
     /** Keeps the answer if its question was answered before (and not forgotten since). */
-    void put(AnswerKey key, PreparedAnswer answer) {
+    public void put(AnswerKey key, A answer) {
         int slot = key.hashCode() & (ASKED_ONCE_SLOTS - 1);
         long fingerprint = key.fingerprint();
         if (askedOnce.getAndSet(slot, fingerprint) == fingerprint) {

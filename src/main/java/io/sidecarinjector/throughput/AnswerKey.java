@@ -1,4 +1,4 @@
-package io.sidecarinjector.admission;
+package io.sidecarinjector.throughput;
 
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -7,7 +7,7 @@ import java.util.zip.CRC32C;
  * What an answer depends on besides the configuration: the namespace, the operation and the pod exactly as sent.
  * The pod's bytes are compared in full; the checksum only spreads keys over the table.
  */
-final class AnswerKey {
+public final class AnswerKey {
 
     private final String namespace;
     private final String operation;
@@ -26,8 +26,9 @@ final class AnswerKey {
         this.hash = 31 * (31 * namespace.hashCode() + operation.hashCode()) + Long.hashCode(checksum);
     }
 
-    static AnswerKey of(ReviewEnvelope envelope) {
-        return new AnswerKey(envelope.namespace(), envelope.operation(), envelope.objectBytes());
+    /** @param pod the pod's JSON as sent; kept, not copied */
+    public static AnswerKey of(String namespace, String operation, byte[] pod) {
+        return new AnswerKey(namespace, operation, pod);
     }
 
     /** Bytes held, for the cache's bound. */

@@ -1,4 +1,4 @@
-package io.sidecarinjector.admission;
+package io.sidecarinjector.throughput;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,21 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.sidecarinjector.testing.Reviews;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
+import io.sidecarinjector.support.Mappers;
 import org.junit.jupiter.api.Test;
 
 /** Answers are kept from the second time their question is answered; questions asked once keep nothing. */
 class AnswerCacheTest {
 
-    private static final PreparedAnswer ALLOWED =
-            PreparedAnswer.of(new AdmissionResult("u", true, null, 200, null, Map.of(), List.of(), null));
+    private static final byte[] ALLOWED = "{\"allowed\":true}".getBytes();
 
-    private static AnswerKey key(String namespace, Pod pod) throws InvalidAdmissionReviewException {
-        byte[] review = Reviews.request("u", namespace, pod).toString().getBytes(StandardCharsets.UTF_8);
-        return AnswerKey.of(AdmissionReviewReader.scan(review));
+    private static AnswerCache<byte[]> cache() {
+        return new AnswerCache<>(null, 1 << 20, answer -> answer.length);
+    }
+
+    private static AnswerKey key(String namespace, Pod pod) throws Exception {
+        return AnswerKey.of(namespace, "CREATE", Mappers.JSON.writeValueAsBytes(pod));
     }
 
     private static Pod replica() {
@@ -38,7 +37,7 @@ class AnswerCacheTest {
 
     @Test
     void anAnswerIsKeptTheSecondTimeItsQuestionIsAnswered() throws Exception {
-        AnswerCache cache = new AnswerCache(null, 1 << 20);
+        AnswerCache<byte[]> cache = cache();
         AnswerKey first = key("demo", replica());
 
         cache.put(first, ALLOWED);
@@ -49,7 +48,7 @@ class AnswerCacheTest {
 
     @Test
     void aStreamOfPodsAskedOnceKeepsNothing() throws Exception {
-        AnswerCache cache = new AnswerCache(null, 1 << 20);
+        AnswerCache<byte[]> cache = cache();
         for (int i = 0; i < 3 * AnswerCache.ASKED_ONCE_SLOTS; i++) {
             cache.put(key("demo", named("pod-" + i)), ALLOWED);
         }
@@ -58,7 +57,7 @@ class AnswerCacheTest {
 
     @Test
     void theSamePodInAnotherNamespaceIsAnotherQuestion() throws Exception {
-        AnswerCache cache = new AnswerCache(null, 1 << 20);
+        AnswerCache<byte[]> cache = cache();
         cache.put(key("demo", replica()), ALLOWED);
         cache.put(key("other", replica()), ALLOWED);
         assertNull(cache.get(key("demo", replica())));
