@@ -62,8 +62,10 @@ public final class Injector {
         }
         PodShape.check(pod);
         ObjectNode submitted = Mappers.JSON.valueToTree(pod);
-        ProxyConfig meshProxy = config.documents().mesh().defaultConfig();
-        Pod base = PreviousInjection.strip(pod, meshProxy.statusPort());
+        // the mesh's status port: what an earlier injection pointed probes and metrics at, and what they are
+        // handed over from
+        int statusPort = config.documents().mesh().defaultConfig().statusPort();
+        Pod base = PreviousInjection.strip(pod, statusPort);
         // what the steps read: null label and annotation values as empty; the pod itself keeps them as they are
         Pod read = PodShape.withoutNullValues(base);
         Map<String, String> annotations = annotations(read);
@@ -108,7 +110,7 @@ public final class Injector {
         fragments.forEach(f -> PodMerger.overlay(merged, f));
         UserContainers.reapply(merged, base, templatePod, pod != base && hasStatus(pod));
         UserContainers.adjustInitUser(merged, base, proxyConfig.interceptionMode());
-        postProcess(merged, templatePod, config, proxyConfig, overrides);
+        postProcess(merged, templatePod, config, proxyConfig, overrides, statusPort);
         List<String> warnings = new ArrayList<>(decision.warnings());
         warnings.addAll(overrides.warnings());
         return InjectionResult.injected(decision, pod, submitted, merged, warnings);
@@ -119,9 +121,9 @@ public final class Injector {
             ObjectNode templatePod,
             ActiveConfig config,
             ProxyConfig proxyConfig,
-            PodOverrides overrides) {
+            PodOverrides overrides,
+            int statusPort) {
         ObjectNode proxy = PodTree.container(pod, PROXY);
-        int statusPort = config.documents().mesh().defaultConfig().statusPort();
         PrometheusMerge.apply(pod, proxy, config.documents().mesh(), statusPort);
         ObjectNode annotations = PodTree.metadataMap(pod, "annotations");
         // read from the pod as the templates left it: a template may turn rewriting off (grpc-agent does)

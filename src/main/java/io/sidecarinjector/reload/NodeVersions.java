@@ -1,13 +1,11 @@
 package io.sidecarinjector.reload;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.sidecarinjector.support.Mappers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,48 +28,27 @@ public class NodeVersions implements BooleanSupplier {
     @Inject
     Instance<KubernetesClient> client;
 
-    private final AtomicBoolean supported = new AtomicBoolean(false);
-    private final AtomicLong checkedAt = new AtomicLong(System.nanoTime() - REFRESH_NANOS - 1);
-    private final AtomicBoolean checking = new AtomicBoolean(false);
-    private final AtomicBoolean warned = new AtomicBoolean(false);
+    // read as plain JSON: the client's typed node list links model groups this build leaves out
+    private final BackgroundListing<Boolean> nodes = new BackgroundListing<>(
+            "node-versions",
+            () -> client.get().raw("/api/v1/nodes"),
+            NodeVersions::allSupport,
+            false,
+            e -> LOG.warnf(
+                    "ENABLE_NATIVE_SIDECARS=auto: cannot list nodes (%s); pods get classic sidecars", e.getMessage()));
 
     @Override
     public boolean getAsBoolean() {
-        long last = checkedAt.get();
-        if (System.nanoTime() - last > REFRESH_NANOS && checking.compareAndSet(false, true)) {
-            Thread thread = new Thread(this::refresh, "node-versions");
-            thread.setDaemon(true);
-            thread.start();
-        }
-        return supported.get();
+        return nodes.current(REFRESH_NANOS);
     }
 
-    private void refresh() {
-        try {
-            // read as plain JSON: the client's typed node list links model groups this build leaves out
-            String json = client.get().raw("/api/v1/nodes");
-            List<String> versions = new java.util.ArrayList<>();
-            if (json != null) {
-                Mappers.JSON
-                        .readTree(json)
-                        .path("items")
-                        .forEach(n -> versions.add(n.path("status")
-                                .path("nodeInfo")
-                                .path("kubeletVersion")
-                                .asText("")));
-            }
-            supported.set(allSupport(versions));
-        } catch (RuntimeException | java.io.IOException | LinkageError e) {
-            if (warned.compareAndSet(false, true)) {
-                LOG.warnf(
-                        "ENABLE_NATIVE_SIDECARS=auto: cannot list nodes (%s); pods get classic sidecars",
-                        e.getMessage());
-            }
-            supported.set(false);
-        } finally {
-            checkedAt.set(System.nanoTime());
-            checking.set(false);
-        }
+    /** Whether every node of a node list runs a kubelet of 1.33 or newer. */
+    static boolean allSupport(JsonNode nodeList) {
+        List<String> versions = new java.util.ArrayList<>();
+        nodeList.path("items")
+                .forEach(n -> versions.add(
+                        n.path("status").path("nodeInfo").path("kubeletVersion").asText("")));
+        return allSupport(versions);
     }
 
     /** Whether every kubelet version is 1.33 or newer; no nodes at all means no. */

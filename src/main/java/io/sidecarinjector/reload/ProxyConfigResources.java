@@ -14,10 +14,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,11 +39,14 @@ public class ProxyConfigResources implements ProxyConfigSource {
     @Inject
     ServiceSettings settings;
 
-    private volatile List<Resource> resources = List.of();
-    private final AtomicLong listedAt = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicBoolean listing = new AtomicBoolean(false);
-    private final AtomicBoolean reported = new AtomicBoolean(false);
-    private final CountDownLatch first = new CountDownLatch(1);
+    private final BackgroundListing<List<Resource>> resources = new BackgroundListing<>(
+            "proxy-config-resources",
+            () -> client.get().raw(PATH),
+            ProxyConfigResources::parse,
+            List.of(),
+            e -> LOG.infof(
+                    "ProxyConfig resources cannot be listed (%s): the mesh's defaultConfig and pod annotations apply",
+                    e.getMessage()));
     private final AtomicBoolean waited = new AtomicBoolean(false);
     /** The kubelet sets this in every container: the service runs in a cluster (read when the bean is made). */
     private final boolean inCluster = System.getenv("KUBERNETES_SERVICE_HOST") != null;
@@ -54,7 +54,7 @@ public class ProxyConfigResources implements ProxyConfigSource {
     /** In a cluster the first listing starts with the service, in the background, so the first pods find it done. */
     void onStart(@Observes StartupEvent event) {
         if (settings.proxyConfigResourcesEnabled() && inCluster) {
-            refreshIfStale();
+            current();
         }
     }
 
@@ -63,53 +63,18 @@ public class ProxyConfigResources implements ProxyConfigSource {
         if (!settings.proxyConfigResourcesEnabled()) {
             return List.of();
         }
-        refreshIfStale();
-        awaitFirstListingOnce();
-        return select(resources, namespace, labels, rootNamespace);
+        List<Resource> listed = current();
+        // in a cluster the first injection waits a little for the first listing, so that a pod created right after
+        // a start (a scale from zero) does not go without its ProxyConfig resources; no later request ever waits
+        if (inCluster && !resources.firstReadEnded() && waited.compareAndSet(false, true)) {
+            resources.awaitFirst(1000);
+            listed = current();
+        }
+        return select(listed, namespace, labels, rootNamespace);
     }
 
-    private void refreshIfStale() {
-        long last = listedAt.get();
-        long period = settings.proxyConfigResourcesRefresh().toNanos();
-        if ((last == Long.MIN_VALUE || System.nanoTime() - last > period) && listing.compareAndSet(false, true)) {
-            Thread thread = new Thread(this::refresh, "proxy-config-resources");
-            thread.setDaemon(true);
-            thread.start();
-        }
-    }
-
-    /**
-     * In a cluster, the first injection waits a little for the first listing, so that a pod created right after a
-     * start (a scale from zero) does not go without its ProxyConfig resources; no later request ever waits.
-     */
-    private void awaitFirstListingOnce() {
-        if (first.getCount() == 0 || !inCluster || !waited.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            first.await(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void refresh() {
-        try {
-            String json = client.get().raw(PATH);
-            resources = json == null ? List.of() : parse(Mappers.JSON.readTree(json));
-        } catch (RuntimeException | java.io.IOException | LinkageError e) {
-            if (reported.compareAndSet(false, true)) {
-                LOG.infof(
-                        "ProxyConfig resources cannot be listed (%s): the mesh's defaultConfig and pod annotations"
-                                + " apply",
-                        e.getMessage());
-            }
-            resources = List.of();
-        } finally {
-            listedAt.set(System.nanoTime());
-            listing.set(false);
-            first.countDown();
-        }
+    private List<Resource> current() {
+        return resources.current(settings.proxyConfigResourcesRefresh().toNanos());
     }
 
     /** The resources of a list answer, in the order the API server gives them. */
