@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sidecarinjector.config.InvalidConfigException;
+import io.sidecarinjector.support.JsonMerge;
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.support.Resources;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -61,11 +60,15 @@ public record IstioDocuments(MeshConfig mesh, InjectionConfig injection, Values 
         Optional<YamlTree> meshDoc = read(mesh);
         if (meshDoc.isPresent()) {
             MeshSchema.checkMeshConfig(meshDoc.get());
-            mergeInto(meshTree, (ObjectNode) MeshSchema.normalized(meshDoc.get().tree(), "MeshConfig"));
+            JsonMerge.into(
+                    meshTree,
+                    (ObjectNode) MeshSchema.normalized(meshDoc.get().tree(), "MeshConfig"),
+                    JsonMerge.Null.SET,
+                    Set.of());
         }
         ObjectNode configTree = CONFIG_TREE.deepCopy();
         Optional<YamlTree> configDoc = read(config);
-        configDoc.ifPresent(doc -> mergeInto(configTree, (ObjectNode) doc.tree()));
+        configDoc.ifPresent(doc -> JsonMerge.into(configTree, (ObjectNode) doc.tree(), JsonMerge.Null.SET, Set.of()));
         InjectionConfig injection = bind(configTree, configDoc);
         if (!POLICIES.contains(injection.policy())) {
             throw new InvalidConfigException(
@@ -73,7 +76,11 @@ public record IstioDocuments(MeshConfig mesh, InjectionConfig injection, Values 
                             + injection.policy() + "' is not one of enabled, disabled");
         }
         ObjectNode valuesTree = VALUES_TREE.deepCopy();
-        read(values).ifPresent(doc -> mergeValues(valuesTree, (ObjectNode) doc.tree()));
+        // as Helm merges values: a null removes the key, and a resources mapping replaces the default whole, since a
+        // chart-rendered document leaves out the requests and limits that were nulled (a proxy with no CPU limit)
+        read(values)
+                .ifPresent(doc -> JsonMerge.into(
+                        valuesTree, (ObjectNode) doc.tree(), JsonMerge.Null.REMOVES, Set.of("resources")));
         return new IstioDocuments(
                 new MeshConfig(meshTree), injection, new Values(valuesTree), hash(meshTree, configTree, valuesTree));
     }
@@ -129,41 +136,6 @@ public record IstioDocuments(MeshConfig mesh, InjectionConfig injection, Values 
             }
         }
         return path.isEmpty() ? "(top level)" : path.toString();
-    }
-
-    static void mergeInto(ObjectNode base, ObjectNode overlay) {
-        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode existing = base.get(field.getKey());
-            if (existing instanceof ObjectNode baseChild && field.getValue() instanceof ObjectNode child) {
-                mergeInto(baseChild, child);
-            } else {
-                base.set(field.getKey(), field.getValue());
-            }
-        }
-    }
-
-    /**
-     * Values merge as Helm merges them: a null removes the key, and a {@code resources} mapping replaces the
-     * default whole, since a chart-rendered document leaves out the requests and limits that were nulled (a proxy
-     * with no CPU limit, say).
-     */
-    static void mergeValues(ObjectNode base, ObjectNode overlay) {
-        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode existing = base.get(field.getKey());
-            if (field.getValue().isNull()) {
-                base.remove(field.getKey());
-            } else if (existing instanceof ObjectNode baseChild
-                    && field.getValue() instanceof ObjectNode child
-                    && !field.getKey().equals("resources")) {
-                mergeValues(baseChild, child);
-            } else {
-                base.set(field.getKey(), field.getValue());
-            }
-        }
     }
 
     private static ObjectNode builtIn(String name) {

@@ -2,10 +2,11 @@ package io.sidecarinjector.istio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sidecarinjector.support.JsonMerge;
 import io.sidecarinjector.support.Mappers;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -42,21 +43,9 @@ public final class ProxyConfig {
             return this;
         }
         ObjectNode merged = tree.deepCopy();
-        merge(merged, object);
+        // a null says nothing; the overlay is copied, so that this ProxyConfig shares no node with its caller
+        JsonMerge.into(merged, object.deepCopy(), JsonMerge.Null.IGNORED, Set.of());
         return new ProxyConfig(merged);
-    }
-
-    private static void merge(ObjectNode base, ObjectNode overlay) {
-        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode existing = base.get(field.getKey());
-            if (existing instanceof ObjectNode existingObject && field.getValue() instanceof ObjectNode incoming) {
-                merge(existingObject, incoming);
-            } else if (!field.getValue().isNull()) {
-                base.set(field.getKey(), field.getValue().deepCopy());
-            }
-        }
     }
 
     public ObjectNode tree() {
