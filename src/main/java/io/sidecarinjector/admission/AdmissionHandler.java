@@ -57,7 +57,7 @@ public class AdmissionHandler {
         }
         long start = System.nanoTime();
         ReviewEnvelope envelope = scan(body, start);
-        AnswerKey key = AnswerKey.of(envelope.namespace(), envelope.operation(), envelope.objectBytes());
+        AnswerKey key = key(envelope);
         Optional<ActiveConfig> snapshot = holder.current();
         PreparedAnswer known =
                 snapshot.isEmpty() ? null : cacheFor(snapshot.get()).get(key);
@@ -108,9 +108,7 @@ public class AdmissionHandler {
     byte[] handle(Lookup lookup) throws InvalidAdmissionReviewException {
         long start = System.nanoTime();
         ReviewEnvelope envelope = lookup.envelope() != null ? lookup.envelope() : scan(lookup.body(), start);
-        AnswerKey key = lookup.key() != null
-                ? lookup.key()
-                : AnswerKey.of(envelope.namespace(), envelope.operation(), envelope.objectBytes());
+        AnswerKey key = lookup.key() != null ? lookup.key() : key(envelope);
         PreparedAnswer answer;
         try {
             answer = answer(envelope, key, holder.current());
@@ -119,6 +117,15 @@ public class AdmissionHandler {
             throw e;
         }
         return respond(envelope, answer, start);
+    }
+
+    private static AnswerKey key(ReviewEnvelope envelope) {
+        return AnswerKey.of(
+                envelope.namespace(),
+                envelope.operation(),
+                envelope.body(),
+                envelope.objectOffset(),
+                envelope.objectLength());
     }
 
     private ReviewEnvelope scan(byte[] body, long start) throws InvalidAdmissionReviewException {

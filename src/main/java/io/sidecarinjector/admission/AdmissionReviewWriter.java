@@ -21,6 +21,7 @@ import java.util.Base64;
 public final class AdmissionReviewWriter {
 
     private static final String PATCH_TYPE = "JSONPatch";
+    private static final byte[] PATCH_FIELD = ",\"patch\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] V1_HEAD = head(AdmissionReviewReader.V1);
     private static final byte[] V1BETA1_HEAD = head(AdmissionReviewReader.V1BETA1);
 
@@ -32,11 +33,33 @@ public final class AdmissionReviewWriter {
     }
 
     /**
-     * The AdmissionResponse object of the answer, without its uid, with the fields of the v1 model in its order.
-     * Written field by field, so that the patch's Base64 goes in as bytes, with no string made of it in between.
+     * The AdmissionResponse object of the answer, without its uid, with the fields of the v1 model. The fields
+     * but the patch are written by Jackson; the patch, as the Base64 of its JSON, is put last, straight into the
+     * answer's bytes: it is most of them, and Base64 has nothing JSON escapes.
      */
     public static byte[] response(AdmissionResult result) {
-        ByteArrayBuilder out = new ByteArrayBuilder(result.patch() == null ? 512 : 16 * 1024);
+        byte[] fields = fields(result);
+        if (result.patch() == null) {
+            return fields;
+        }
+        byte[] patch;
+        try {
+            patch = Base64.getEncoder().encode(Mappers.JSON.writeValueAsBytes(result.patch()));
+        } catch (IOException e) {
+            throw new IllegalStateException("the JSON Patch could not be written", e);
+        }
+        // the fields' closing brace gives way to the patch, which closes the object
+        byte[] response = new byte[fields.length - 1 + PATCH_FIELD.length + patch.length + 2];
+        int at = put(response, 0, fields, 0, fields.length - 1);
+        at = put(response, at, PATCH_FIELD, 0, PATCH_FIELD.length);
+        at = put(response, at, patch, 0, patch.length);
+        response[at++] = '"';
+        response[at] = '}';
+        return response;
+    }
+
+    private static byte[] fields(AdmissionResult result) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
         try (JsonGenerator json = Mappers.JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeBooleanField("allowed", result.allowed());
@@ -46,10 +69,6 @@ public final class AdmissionReviewWriter {
             }
             json.writeEndObject();
             if (result.patch() != null) {
-                json.writeFieldName("patch");
-                // Base64 has nothing JSON escapes: its bytes are written as the string's own
-                byte[] patch = Base64.getEncoder().encode(Mappers.JSON.writeValueAsBytes(result.patch()));
-                json.writeRawUTF8String(patch, 0, patch.length);
                 json.writeStringField("patchType", PATCH_TYPE);
             }
             if (!result.allowed()) {

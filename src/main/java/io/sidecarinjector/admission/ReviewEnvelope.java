@@ -1,7 +1,6 @@
 package io.sidecarinjector.admission;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import java.util.Arrays;
 
 /**
  * An AdmissionReview for a pod whose JSON has been checked in full, with the pod still as the bytes it came in.
@@ -25,11 +24,6 @@ public record ReviewEnvelope(
         byte[] body,
         int objectOffset,
         int objectLength) {
-
-    /** The pod's JSON, as sent. */
-    public byte[] objectBytes() {
-        return Arrays.copyOfRange(body, objectOffset, objectOffset + objectLength);
-    }
 
     /**
      * Reads the pod into the model, as the Kubernetes schema types it (see {@link PodReader}).

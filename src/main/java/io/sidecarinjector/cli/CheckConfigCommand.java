@@ -2,10 +2,8 @@ package io.sidecarinjector.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.qute.Engine;
-import io.sidecarinjector.config.InvalidConfigException;
 import io.sidecarinjector.istio.IstioSwitches;
 import jakarta.inject.Inject;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,21 +32,10 @@ public class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            ConfigReport.of(engine, config.sources(client), config.revision, IstioSwitches.fromProcess())
-                    .forEach(out::println);
-            return 0;
-        } catch (InvalidConfigException e) {
-            err.println("error: invalid configuration: " + e.getMessage());
-            return 1;
-        } catch (CliException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return CommandOutcome.of(
+                spec,
+                (out, err) -> ConfigReport.of(
+                                engine, config.sources(client), config.revision, IstioSwitches.fromProcess())
+                        .forEach(out::println));
     }
 }

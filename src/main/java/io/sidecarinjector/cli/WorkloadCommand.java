@@ -3,7 +3,6 @@ package io.sidecarinjector.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.qute.Engine;
 import io.sidecarinjector.inject.ActiveConfig;
-import io.sidecarinjector.support.Messages;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,8 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
- * What kube-inject and check-inject share: the workload input, the configuration, and the rule that a failure is
- * one {@code error:} line on standard error and exit code 1.
+ * What kube-inject and check-inject share: the workload input, the configuration, and how they end
+ * ({@link CommandOutcome}).
  */
 abstract class WorkloadCommand implements Callable<Integer> {
 
@@ -37,20 +36,6 @@ abstract class WorkloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            run(config.load(engine, client), out, err);
-            return 0;
-        } catch (CliException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            err.println("error: " + Messages.oneLine(e.getMessage()));
-            return 1;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return CommandOutcome.of(spec, (out, err) -> run(config.load(engine, client), out, err));
     }
 }

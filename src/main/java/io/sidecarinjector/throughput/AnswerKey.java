@@ -11,34 +11,41 @@ public final class AnswerKey {
 
     private final String namespace;
     private final String operation;
-    private final byte[] pod;
+    private final byte[] bytes;
+    private final int offset;
+    private final int length;
     private final long checksum;
     private final int hash;
 
-    private AnswerKey(String namespace, String operation, byte[] pod) {
+    private AnswerKey(String namespace, String operation, byte[] bytes, int offset, int length) {
         this.namespace = namespace;
         this.operation = operation;
-        this.pod = pod;
+        this.bytes = bytes;
+        this.offset = offset;
+        this.length = length;
         CRC32C crc = new CRC32C();
-        crc.update(pod);
+        crc.update(bytes, offset, length);
         this.checksum = crc.getValue();
         // written out rather than Objects.hash, which boxes the checksum into a new array on every request
         this.hash = 31 * (31 * namespace.hashCode() + operation.hashCode()) + Long.hashCode(checksum);
     }
 
-    /** @param pod the pod's JSON as sent; kept, not copied */
-    public static AnswerKey of(String namespace, String operation, byte[] pod) {
-        return new AnswerKey(namespace, operation, pod);
+    /**
+     * The pod's JSON as the part of a request body that holds it: the body is kept, not copied, so that a
+     * request whose answer is known allocates no copy of its pod.
+     */
+    public static AnswerKey of(String namespace, String operation, byte[] body, int offset, int length) {
+        return new AnswerKey(namespace, operation, body, offset, length);
     }
 
     /** Bytes held, for the cache's bound. */
     int size() {
-        return pod.length + namespace.length() + operation.length();
+        return bytes.length + namespace.length() + operation.length();
     }
 
     /** 64 bits that equal keys share and unequal keys almost never do: the pod's checksum beside the hash. */
     long fingerprint() {
-        return checksum << 32 ^ (hash & 0xffffffffL) ^ pod.length;
+        return checksum << 32 ^ (hash & 0xffffffffL) ^ length;
     }
 
     @Override
@@ -47,7 +54,7 @@ public final class AnswerKey {
                 && hash == k.hash
                 && namespace.equals(k.namespace)
                 && operation.equals(k.operation)
-                && Arrays.equals(pod, k.pod);
+                && Arrays.equals(bytes, offset, offset + length, k.bytes, k.offset, k.offset + k.length);
     }
 
     @Override

@@ -20,7 +20,8 @@ class AnswerCacheTest {
     }
 
     private static AnswerKey key(String namespace, Pod pod) throws Exception {
-        return AnswerKey.of(namespace, "CREATE", Mappers.JSON.writeValueAsBytes(pod));
+        byte[] json = Mappers.JSON.writeValueAsBytes(pod);
+        return AnswerKey.of(namespace, "CREATE", json, 0, json.length);
     }
 
     private static Pod replica() {
