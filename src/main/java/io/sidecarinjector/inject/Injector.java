@@ -103,8 +103,8 @@ public final class Injector {
         // a pod's tree costs more to make than to copy: a first injection starts from the submitted pod's tree
         ObjectNode merged = base == pod ? submitted.deepCopy() : Mappers.JSON.valueToTree(base);
         if (values.proxy().nativeSidecar()
-                && contains(templatePod, "initContainers", PROXY)
-                && contains(merged, "containers", PROXY)) {
+                && PodTree.named(templatePod, "initContainers", PROXY) != null
+                && PodTree.named(merged, "containers", PROXY) != null) {
             move(merged, PROXY);
         }
         fragments.forEach(f -> PodMerger.overlay(merged, f));
@@ -160,16 +160,6 @@ public final class Injector {
             case "0", "f", "F", "false", "FALSE", "False" -> Optional.of(false);
             default -> Optional.empty();
         };
-    }
-
-    private static boolean contains(ObjectNode pod, String list, String name) {
-        JsonNode items = pod.path("spec").path(list);
-        return items.isArray()
-                && PodMerger.find(
-                                (ArrayNode) items,
-                                "name",
-                                Mappers.JSON.getNodeFactory().textNode(name))
-                        != null;
     }
 
     /** A proxy the pod declares among its containers moves to the init containers, where a native sidecar is. */

@@ -91,10 +91,8 @@ final class UserContainers {
         }
         ObjectNode initNode = null;
         for (String name : List.of(SidecarValuesFactory.INIT_CONTAINER, SidecarValuesFactory.VALIDATION_CONTAINER)) {
-            ArrayNode init = PodTree.list(pod, "initContainers");
-            if (initNode == null && init != null) {
-                initNode = PodMerger.find(
-                        init, "name", Mappers.JSON.getNodeFactory().textNode(name));
+            if (initNode == null) {
+                initNode = PodTree.named(pod, "initContainers", name);
             }
         }
         if (initNode == null) {

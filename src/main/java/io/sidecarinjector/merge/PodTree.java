@@ -51,16 +51,20 @@ public final class PodTree {
         return pod.path("spec").get(list) instanceof ArrayNode items ? items : null;
     }
 
+    /** The item of this name in {@code spec.<list>}, or null. */
+    public static ObjectNode named(ObjectNode pod, String list, String name) {
+        ArrayNode items = list(pod, list);
+        return items == null
+                ? null
+                : PodMerger.find(items, "name", Mappers.JSON.getNodeFactory().textNode(name));
+    }
+
     /** The container of this name among the containers and init containers, or null. */
     public static ObjectNode container(ObjectNode pod, String name) {
         for (String list : CONTAINER_LISTS) {
-            ArrayNode items = list(pod, list);
-            if (items != null) {
-                ObjectNode match = PodMerger.find(
-                        items, "name", Mappers.JSON.getNodeFactory().textNode(name));
-                if (match != null) {
-                    return match;
-                }
+            ObjectNode match = named(pod, list, name);
+            if (match != null) {
+                return match;
             }
         }
         return null;
