@@ -75,12 +75,20 @@ public final class ActiveConfigFactory {
 
     /** A pod every configuration must be able to inject. */
     public static Pod samplePod() {
+        return samplePod("self-check", "default", "true");
+    }
+
+    /**
+     * The same pod for another application and namespace, asking for injection with this annotation value: one
+     * container with a named port.
+     */
+    public static Pod samplePod(String app, String namespace, String inject) {
         return new PodBuilder()
                 .withNewMetadata()
-                .withGenerateName("self-check-")
-                .withNamespace("default")
-                .addToLabels("app", "self-check")
-                .addToAnnotations("sidecar.istio.io/inject", "true")
+                .withGenerateName(app + "-")
+                .withNamespace(namespace)
+                .addToLabels("app", app)
+                .addToAnnotations("sidecar.istio.io/inject", inject)
                 .endMetadata()
                 .withNewSpec()
                 .addNewContainer()

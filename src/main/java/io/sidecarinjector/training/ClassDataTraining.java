@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.value.registry.ValueRegistry;
 import io.quarkus.vertx.http.HttpServer;
 import io.sidecarinjector.admission.AdmissionReviewReader;
+import io.sidecarinjector.reload.ActiveConfigFactory;
 import io.sidecarinjector.support.Mappers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -95,21 +96,9 @@ public class ClassDataTraining {
 
     /** A pod with what the injection rewrites: ports and HTTP probes. */
     static Pod pod(String app, String inject) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withGenerateName(app + "-")
-                .withNamespace("training")
-                .addToLabels("app", app)
-                .addToAnnotations("sidecar.istio.io/inject", inject)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("app")
-                .withImage("example/app:1")
-                .addNewPort()
-                .withContainerPort(8080)
-                .withName("http")
-                .endPort()
+        return new PodBuilder(ActiveConfigFactory.samplePod(app, "training", inject))
+                .editSpec()
+                .editFirstContainer()
                 .withNewReadinessProbe()
                 .withNewHttpGet()
                 .withPath("/ready")
