@@ -20,11 +20,11 @@ final class ContainerOrder {
 
     static void apply(ObjectNode pod, boolean proxyFirst) {
         String proxy = SidecarValuesFactory.PROXY_CONTAINER;
-        ArrayNode containers = PodTree.list(pod, "containers");
+        ArrayNode containers = PodTree.ownList(pod, "containers");
         if (containers != null) {
             PodTree.move(containers, proxy, proxyFirst);
         }
-        ArrayNode init = PodTree.list(pod, "initContainers");
+        ArrayNode init = PodTree.ownList(pod, "initContainers");
         if (init == null || init.isEmpty()) {
             return;
         }

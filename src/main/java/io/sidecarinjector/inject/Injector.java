@@ -101,7 +101,7 @@ public final class Injector {
             fragments.forEach(f -> PodMerger.overlay(templatePod, f));
         }
         // a pod's tree costs more to make than to copy: a first injection starts from the submitted pod's tree
-        ObjectNode merged = base == pod ? submitted.deepCopy() : Mappers.JSON.valueToTree(base);
+        ObjectNode merged = base == pod ? PodTree.copy(submitted) : Mappers.JSON.valueToTree(base);
         if (values.proxy().nativeSidecar()
                 && PodTree.named(templatePod, "initContainers", PROXY) != null
                 && PodTree.named(merged, "containers", PROXY) != null) {
@@ -123,7 +123,7 @@ public final class Injector {
             ProxyConfig proxyConfig,
             PodOverrides overrides,
             int statusPort) {
-        ObjectNode proxy = PodTree.container(pod, PROXY);
+        ObjectNode proxy = PodTree.ownContainer(pod, PROXY);
         PrometheusMerge.apply(pod, proxy, config.documents().mesh(), statusPort);
         ObjectNode annotations = PodTree.metadataMap(pod, "annotations");
         // read from the pod as the templates left it: a template may turn rewriting off (grpc-agent does)
@@ -164,13 +164,12 @@ public final class Injector {
 
     /** A proxy the pod declares among its containers moves to the init containers, where a native sidecar is. */
     private static void move(ObjectNode pod, String name) {
-        ObjectNode spec = (ObjectNode) pod.get("spec");
-        ArrayNode containers = (ArrayNode) spec.get("containers");
+        ArrayNode containers = PodTree.ownList(pod, "containers");
         for (int i = 0; i < containers.size(); i++) {
             if (name.equals(containers.get(i).path("name").asText())) {
                 JsonNode container = containers.remove(i);
-                JsonNode init = spec.get("initContainers");
-                (init instanceof ArrayNode list ? list : spec.putArray("initContainers")).add(container);
+                ArrayNode init = PodTree.ownList(pod, "initContainers");
+                (init != null ? init : PodTree.ownObject(pod, "spec").putArray("initContainers")).add(container);
                 return;
             }
         }

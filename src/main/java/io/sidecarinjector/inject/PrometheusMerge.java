@@ -94,14 +94,13 @@ final class PrometheusMerge {
 
     private static void clear(Map<String, String> annotations) {
         annotations.keySet().removeIf(k -> {
-            String label = sanitize(k);
-            return label.equals(SCRAPE) || label.equals(PORT) || label.equals(PATH);
+            return sanitizesTo(k, SCRAPE) || sanitizesTo(k, PORT) || sanitizesTo(k, PATH);
         });
     }
 
     private static boolean scrape(Map<String, String> annotations) {
         for (Map.Entry<String, String> e : annotations.entrySet()) {
-            if (sanitize(e.getKey()).equals(SCRAPE) && e.getValue() != null) {
+            if (sanitizesTo(e.getKey(), SCRAPE) && e.getValue() != null) {
                 String value = e.getValue().trim().toLowerCase(java.util.Locale.ROOT);
                 if (List.of("1", "t", "true").contains(value)) {
                     return true;
@@ -124,24 +123,29 @@ final class PrometheusMerge {
 
     private static String find(Map<String, String> annotations, String label) {
         for (Map.Entry<String, String> e : annotations.entrySet()) {
-            if (sanitize(e.getKey()).equals(label)) {
+            if (sanitizesTo(e.getKey(), label)) {
                 return e.getValue();
             }
         }
         return null;
     }
 
-    /** An annotation key as a Prometheus label name: every character other than a letter, digit or _ becomes _. */
-    static String sanitize(String key) {
-        char[] chars = key.toCharArray();
-        for (int i = 0; i < chars.length; i++) {
-            char c = chars[i];
+    /**
+     * Whether an annotation key, as a Prometheus label name, is this label: every character of the key other than a
+     * letter, digit or _ counts as _. Compared in place: every annotation of every pod is tested against three labels.
+     */
+    static boolean sanitizesTo(String key, String label) {
+        if (key.length() != label.length()) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
             boolean kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-            if (!kept) {
-                chars[i] = '_';
+            if ((kept ? c : '_') != label.charAt(i)) {
+                return false;
             }
         }
-        return new String(chars);
+        return true;
     }
 
     private static String json(Object value) {

@@ -44,18 +44,16 @@ final class UserContainers {
                 if (AUTO_IMAGE.equals(overlay.path("image").asText())) {
                     overlay.remove("image");
                 }
-                ObjectNode target = PodTree.container(merged, name);
+                ObjectNode target = PodTree.ownContainer(merged, name);
                 if (target != null) {
                     PodMerger.overlay(target, overlay);
                 }
-                (overrides.get(list) instanceof ArrayNode a ? a : overrides.putArray(list)).add(overlay);
+                // a copy: the overlay's parts are now the merged pod's, which later steps change
+                (overrides.get(list) instanceof ArrayNode a ? a : overrides.putArray(list)).add(overlay.deepCopy());
             }
         }
         if (!reinjected && !overrides.isEmpty()) {
-            ObjectNode metadata = merged.get("metadata") instanceof ObjectNode m ? m : merged.putObject("metadata");
-            ObjectNode annotations =
-                    metadata.get("annotations") instanceof ObjectNode a ? a : metadata.putObject("annotations");
-            annotations.put(Annotations.PROXY_OVERRIDES, overrides.toString());
+            PodTree.metadataMap(merged, "annotations").put(Annotations.PROXY_OVERRIDES, overrides.toString());
         }
     }
 

@@ -3,7 +3,6 @@ package io.sidecarinjector.merge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -26,27 +25,29 @@ public final class PodMerger {
     private PodMerger() {}
 
     /**
-     * @param target the tree the overlay is written into
-     * @param overlay a partial tree; it is not modified
+     * Lays the overlay over the target. What the target lacks is taken from the overlay as it is, not copied: a
+     * rendered template's fragment is {@link SharedTree shared}, so no pod can change what it took; what the target
+     * has is merged into the target's own copy of it.
+     *
+     * @param target the tree the overlay is written into, the pod's own at its first level
+     * @param overlay a partial tree; it is not modified, and its parts end up in the target: a shared tree, or one
+     *     that nobody changes afterwards
      */
     public static void overlay(ObjectNode target, ObjectNode overlay) {
-        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : overlay.properties()) {
             String name = field.getKey();
             JsonNode incoming = field.getValue();
             JsonNode existing = target.get(name);
             if (incoming == null || incoming.isNull()) {
                 continue;
             }
-            if (existing instanceof ObjectNode existingObject && incoming instanceof ObjectNode incomingObject) {
-                overlay(existingObject, incomingObject);
-            } else if (existing instanceof ArrayNode existingList
-                    && incoming instanceof ArrayNode incomingList
-                    && MERGE_KEYS.containsKey(name)) {
-                mergeList(existingList, incomingList, MERGE_KEYS.get(name));
+            String key = MERGE_KEYS.get(name);
+            if (existing instanceof ObjectNode && incoming instanceof ObjectNode incomingObject) {
+                overlay(PodTree.ownObject(target, name), incomingObject);
+            } else if (existing instanceof ArrayNode && incoming instanceof ArrayNode incomingList && key != null) {
+                mergeList(PodTree.ownArray(target, name), incomingList, key);
             } else {
-                target.set(name, incoming.deepCopy());
+                target.set(name, incoming);
             }
         }
     }
@@ -54,13 +55,22 @@ public final class PodMerger {
     private static void mergeList(ArrayNode target, ArrayNode source, String key) {
         for (JsonNode item : source) {
             JsonNode id = item.get(key);
-            ObjectNode match = id == null ? null : find(target, key, id);
-            if (match != null && item instanceof ObjectNode itemObject) {
-                overlay(match, itemObject);
+            int match = id == null ? -1 : indexOf(target, key, id);
+            if (match >= 0 && item instanceof ObjectNode itemObject) {
+                overlay(PodTree.ownItem(target, match), itemObject);
             } else {
-                target.add(item.deepCopy());
+                target.add(item);
             }
         }
+    }
+
+    private static int indexOf(ArrayNode list, String key, JsonNode id) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) instanceof ObjectNode object && id.equals(object.get(key))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The item of a list of objects whose key field has this value, or null. */

@@ -166,6 +166,10 @@ final class TreeDiff {
     /** A key as a JSON Pointer token: '~' is written '~0' and '/' is written '~1'. */
     private static void appendKey(StringBuilder path, String key) {
         path.append('/');
+        if (key.indexOf('~') < 0 && key.indexOf('/') < 0) {
+            path.append(key); // most keys: nothing to escape, appended whole rather than char by char
+            return;
+        }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c == '~') {

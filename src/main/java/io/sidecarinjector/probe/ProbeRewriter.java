@@ -60,7 +60,7 @@ public final class ProbeRewriter {
      * @param statusPort the status port the probes are rewritten to (the pod's annotation, or the mesh's)
      */
     public static void rewrite(ObjectNode pod, String proxyName, int handOverPort, int statusPort) {
-        ObjectNode proxy = PodTree.container(pod, proxyName);
+        ObjectNode proxy = PodTree.ownContainer(pod, proxyName);
         if (proxy == null) {
             return;
         }
@@ -72,6 +72,7 @@ public final class ProbeRewriter {
                 if (!proxyName.equals(node.path("name").asText(null)) && hasProbesOrHooks(node)) {
                     Container c = PodTree.read(node, Container.class);
                     rewrite(c, handOverPort, statusPort, probers);
+                    items = PodTree.ownList(pod, list);
                     items.set(i, Mappers.JSON.valueToTree(c));
                 }
             }

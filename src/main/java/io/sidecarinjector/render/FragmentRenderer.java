@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.cache.LruCache;
+import io.sidecarinjector.merge.SharedTree;
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.support.Messages;
 import java.util.ArrayList;
@@ -49,8 +50,8 @@ public final class FragmentRenderer {
     }
 
     /**
-     * One fragment per template, in the order given. A fragment is shared between requests: it is read, never
-     * modified.
+     * One fragment per template, in the order given. A fragment is shared between requests and unmodifiable
+     * ({@link SharedTree}).
      */
     public List<ObjectNode> render(List<InjectionTemplate> templates, SidecarValues values) {
         List<ObjectNode> fragments = new ArrayList<>(templates.size());
@@ -66,7 +67,8 @@ public final class FragmentRenderer {
         if (cached != null) {
             return cached;
         }
-        ObjectNode fragment = parse(template.name(), template.render(values));
+        // shared by every pod injected with it, laid into each without a copy: so it is made unmodifiable
+        ObjectNode fragment = SharedTree.of(parse(template.name(), template.render(values)));
         parsed.put(key, fragment);
         return fragment;
     }

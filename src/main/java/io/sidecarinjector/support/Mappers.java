@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The project's JSON and YAML mappers. They are plain Jackson mappers (the fabric8 model carries its own
@@ -34,7 +35,9 @@ public final class Mappers {
      */
     public static String yamlSafeJson(Object value) {
         try {
-            return ASCII_JSON.writeValueAsString(value).replace(String.valueOf(DEL), "\\u007f");
+            // all ASCII, so written as bytes and taken as Latin-1: no chars to write and compress again
+            String json = new String(ASCII_JSON.writeValueAsBytes(value), StandardCharsets.ISO_8859_1);
+            return json.indexOf(DEL) < 0 ? json : json.replace(String.valueOf(DEL), "\\u007f");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a value could not be written as JSON", e);
         }

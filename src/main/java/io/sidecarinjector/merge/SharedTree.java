@@ -1,0 +1,255 @@
+package io.sidecarinjector.merge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sidecarinjector.support.Mappers;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trees that many pods share and none may change. A rendered template's fragment is laid into every pod injected
+ * with it without being copied ({@link PodMerger}), so its mappings and lists are made unmodifiable here; a step
+ * that changes a pod first takes its own copy of the shared mapping or list it changes, one level at a time
+ * ({@link PodTree}'s {@code own...} methods), and a change attempted on a shared part throws
+ * {@link UnsupportedOperationException} instead of changing every pod injected after it.
+ */
+public final class SharedTree {
+
+    private static final JsonNodeFactory NODES = Mappers.JSON.getNodeFactory();
+
+    private SharedTree() {}
+
+    /** The same tree, unmodifiable at every level; scalars are immutable already and stay as they are. */
+    public static ObjectNode of(ObjectNode tree) {
+        return (ObjectNode) freeze(tree);
+    }
+
+    /** Whether a node is a shared mapping or list, which a pod must copy before changing it. */
+    static boolean isShared(JsonNode node) {
+        return node instanceof SharedObject || node instanceof SharedArray;
+    }
+
+    /** A mapping this pod may change, holding the same values: the first level of a shared one, copied. */
+    static ObjectNode ownCopy(ObjectNode shared) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>(PodTree.capacity(shared.size() + 1));
+        for (Map.Entry<String, JsonNode> field : shared.properties()) {
+            fields.put(field.getKey(), field.getValue());
+        }
+        return new ObjectNode(NODES, fields);
+    }
+
+    /** A list this pod may change, holding the same items: the first level of a shared one, copied. */
+    static ArrayNode ownCopy(ArrayNode shared) {
+        List<JsonNode> items = new ArrayList<>(shared.size() + 1);
+        shared.forEach(items::add);
+        return new ArrayNode(NODES, items);
+    }
+
+    private static JsonNode freeze(JsonNode node) {
+        if (node instanceof ObjectNode object && !(node instanceof SharedObject)) {
+            Map<String, JsonNode> fields = new LinkedHashMap<>(PodTree.capacity(object.size()));
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                fields.put(field.getKey(), freeze(field.getValue()));
+            }
+            return new SharedObject(new FixedMap(fields));
+        }
+        if (node instanceof ArrayNode array && !(node instanceof SharedArray)) {
+            List<JsonNode> items = new ArrayList<>(array.size());
+            for (JsonNode item : array) {
+                items.add(freeze(item));
+            }
+            return new SharedArray(new FixedList(items));
+        }
+        return node;
+    }
+
+    /** A mapping whose fields cannot change. Equal to, and written as, any mapping with the same fields. */
+    private static final class SharedObject extends ObjectNode {
+        SharedObject(FixedMap fields) {
+            super(NODES, fields);
+        }
+    }
+
+    /** A list whose items cannot change. Equal to, and written as, any list with the same items. */
+    private static final class SharedArray extends ArrayNode {
+        SharedArray(FixedList items) {
+            super(NODES, items);
+        }
+    }
+
+    private static UnsupportedOperationException shared() {
+        return new UnsupportedOperationException(
+                "a part of a rendered template, shared by every pod injected with it, cannot be changed: "
+                        + "take the pod's own copy first (PodTree.own...)");
+    }
+
+    /**
+     * A map that refuses changes but is read as fast as the map it copies: {@link Collections#unmodifiableMap} would
+     * wrap every entry of every pass over its entries, and a pod's tree is passed over again and again (merge, diff,
+     * writing). So its entries are not wrapped: removing through them ({@code ObjectNode.retain}) or setting one is
+     * not refused; nothing in the pipeline does either. Its keys and values are unmodifiable views.
+     */
+    private static final class FixedMap extends LinkedHashMap<String, JsonNode> {
+        FixedMap(Map<String, JsonNode> fields) {
+            super(PodTree.capacity(fields.size()));
+            super.putAll(fields);
+        }
+
+        @Override
+        public JsonNode put(String key, JsonNode value) {
+            throw shared();
+        }
+
+        @Override
+        public void putAll(Map<? extends String, ? extends JsonNode> m) {
+            throw shared();
+        }
+
+        @Override
+        public JsonNode putIfAbsent(String key, JsonNode value) {
+            throw shared();
+        }
+
+        @Override
+        public JsonNode remove(Object key) {
+            throw shared();
+        }
+
+        @Override
+        public boolean remove(Object key, Object value) {
+            throw shared();
+        }
+
+        @Override
+        public JsonNode replace(String key, JsonNode value) {
+            throw shared();
+        }
+
+        @Override
+        public boolean replace(String key, JsonNode oldValue, JsonNode newValue) {
+            throw shared();
+        }
+
+        @Override
+        public void replaceAll(java.util.function.BiFunction<? super String, ? super JsonNode, ? extends JsonNode> f) {
+            throw shared();
+        }
+
+        @Override
+        public JsonNode compute(
+                String key, java.util.function.BiFunction<? super String, ? super JsonNode, ? extends JsonNode> f) {
+            throw shared();
+        }
+
+        @Override
+        public JsonNode computeIfAbsent(String key, java.util.function.Function<? super String, ? extends JsonNode> f) {
+            throw shared();
+        }
+
+        @Override
+        public JsonNode computeIfPresent(
+                String key, java.util.function.BiFunction<? super String, ? super JsonNode, ? extends JsonNode> f) {
+            throw shared();
+        }
+
+        @Override
+        public JsonNode merge(
+                String key,
+                JsonNode value,
+                java.util.function.BiFunction<? super JsonNode, ? super JsonNode, ? extends JsonNode> f) {
+            throw shared();
+        }
+
+        @Override
+        public void clear() {
+            throw shared();
+        }
+
+        @Override
+        public java.util.Set<String> keySet() {
+            return Collections.unmodifiableSet(super.keySet());
+        }
+
+        @Override
+        public java.util.Collection<JsonNode> values() {
+            return Collections.unmodifiableCollection(super.values());
+        }
+    }
+
+    /** A list that refuses changes and is read as the list it copies. */
+    private static final class FixedList extends ArrayList<JsonNode> {
+        FixedList(List<JsonNode> items) {
+            super(items);
+        }
+
+        @Override
+        public boolean add(JsonNode item) {
+            throw shared();
+        }
+
+        @Override
+        public void add(int index, JsonNode item) {
+            throw shared();
+        }
+
+        @Override
+        public boolean addAll(java.util.Collection<? extends JsonNode> items) {
+            throw shared();
+        }
+
+        @Override
+        public boolean addAll(int index, java.util.Collection<? extends JsonNode> items) {
+            throw shared();
+        }
+
+        @Override
+        public JsonNode set(int index, JsonNode item) {
+            throw shared();
+        }
+
+        @Override
+        public JsonNode remove(int index) {
+            throw shared();
+        }
+
+        @Override
+        public boolean remove(Object item) {
+            throw shared();
+        }
+
+        @Override
+        public boolean removeAll(java.util.Collection<?> items) {
+            throw shared();
+        }
+
+        @Override
+        public boolean retainAll(java.util.Collection<?> items) {
+            throw shared();
+        }
+
+        @Override
+        public boolean removeIf(java.util.function.Predicate<? super JsonNode> filter) {
+            throw shared();
+        }
+
+        @Override
+        public void replaceAll(java.util.function.UnaryOperator<JsonNode> operator) {
+            throw shared();
+        }
+
+        @Override
+        public void sort(java.util.Comparator<? super JsonNode> c) {
+            throw shared();
+        }
+
+        @Override
+        public void clear() {
+            throw shared();
+        }
+    }
+}
