@@ -1,10 +1,19 @@
 package io.sidecarinjector.merge;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sidecarinjector.support.Mappers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -70,15 +79,95 @@ public final class SharedTree {
 
     /** A mapping whose fields cannot change. Equal to, and written as, any mapping with the same fields. */
     private static final class SharedObject extends ObjectNode {
+        private final WrittenForm written = new WrittenForm();
+
         SharedObject(FixedMap fields) {
             super(NODES, fields);
+        }
+
+        @Override
+        public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+            if (!written.writeRaw(g, provider, out -> super.serialize(out, provider))) {
+                super.serialize(g, provider);
+            }
         }
     }
 
     /** A list whose items cannot change. Equal to, and written as, any list with the same items. */
     private static final class SharedArray extends ArrayNode {
+        private final WrittenForm written = new WrittenForm();
+
         SharedArray(FixedList items) {
             super(NODES, items);
+        }
+
+        @Override
+        public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+            if (!written.writeRaw(g, provider, out -> super.serialize(out, provider))) {
+                super.serialize(g, provider);
+            }
+        }
+    }
+
+    /** Writes a shared node's contents to a generator. */
+    @FunctionalInterface
+    private interface Contents {
+        void writeTo(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * A shared node's JSON, kept once the node has been written twice: every pod injected with one fragment has
+     * the same parts of it in its patch (the init container, the volumes, most of the proxy's fields), and copying
+     * their bytes is much cheaper than writing them field by field. Kept only for the plain compact JSON of the
+     * project's mapper (the patch): the generator and the serializer's settings must be the ones the bytes were
+     * written with, so pretty, escaped or YAML output is written as usual.
+     */
+    private static final class WrittenForm {
+        private static final int PLAIN_FEATURES;
+
+        static {
+            try (JsonGenerator g = Mappers.JSON.createGenerator(new ByteArrayBuilder())) {
+                PLAIN_FEATURES = g.getFeatureMask();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private volatile boolean writtenOnce;
+        private volatile SerializedString json;
+
+        /** @return whether the node was written from its kept JSON */
+        boolean writeRaw(JsonGenerator g, SerializerProvider provider, Contents contents) throws IOException {
+            if (!plain(g, provider)) {
+                return false;
+            }
+            SerializedString kept = json;
+            if (kept == null) {
+                if (!writtenOnce) {
+                    writtenOnce = true;
+                    return false;
+                }
+                ByteArrayBuilder out = new ByteArrayBuilder();
+                try (JsonGenerator own = Mappers.JSON.createGenerator(out)) {
+                    contents.writeTo(own);
+                }
+                kept = new SerializedString(new String(out.toByteArray(), StandardCharsets.UTF_8));
+                json = kept;
+            }
+            g.writeRawValue(kept);
+            return true;
+        }
+
+        private static boolean plain(JsonGenerator g, SerializerProvider provider) {
+            return provider != null
+                    && g.getClass() == UTF8JsonGenerator.class
+                    && g.getFeatureMask() == PLAIN_FEATURES
+                    && g.getPrettyPrinter() == null
+                    && g.getCharacterEscapes() == null
+                    && g.getHighestEscapedChar() == 0
+                    && provider.isEnabled(SerializationFeature.WRITE_EMPTY_JSON_ARRAYS)
+                    && provider.isEnabled(JsonNodeFeature.WRITE_NULL_PROPERTIES)
+                    && !provider.isEnabled(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
         }
     }
 

@@ -84,8 +84,17 @@ public final class SidecarValuesFactory {
             }
             added.putAll(capture.cniAnnotations());
         }
-        SidecarValues.Workload workload =
-                workload(in, labels, apps, metadataEnv, values, List.of(json(added), json(gateway), json(grpcAgent)));
+        SidecarValues.Workload workload = workload(
+                in,
+                labels,
+                apps,
+                metadataEnv,
+                values,
+                List.of(
+                        json(added),
+                        // written only for the templates that print them, as the gateway's security context is
+                        in.renders("gateway") ? json(gateway) : "{}",
+                        in.renders("grpc-agent") ? json(grpcAgent) : "{}"));
         String initImage = r.annotation(Annotations.PROXY_IMAGE, values.text("global.proxy_init.image"));
         SidecarValues.Capture captureValues = new SidecarValues.Capture(
                 cni,

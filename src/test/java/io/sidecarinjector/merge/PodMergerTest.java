@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sidecarinjector.support.Mappers;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +102,25 @@ class PodMergerTest {
         ObjectNode copy = PodTree.copy(shared);
         ((ObjectNode) copy.get("metadata")).put("x", "y");
         assertEquals(source, SharedTree.of(tree(FRAGMENT)));
+    }
+
+    @Test
+    void aSharedTreeIsWrittenAsThePlainTreeEachTimeAndInEachForm() throws Exception {
+        ObjectNode plain = tree(POD);
+        PodMerger.overlay(plain, tree(FRAGMENT));
+        ObjectNode withShared = tree(POD);
+        PodMerger.overlay(withShared, SharedTree.of(tree(FRAGMENT)));
+        PodTree.addEnv(PodTree.ownContainer(withShared, "istio-proxy"), "D", "\u00e9\"");
+        PodTree.addEnv(PodTree.ownContainer(plain, "istio-proxy"), "D", "\u00e9\"");
+        // the first writes go field by field, later ones copy what was kept
+        for (int i = 0; i < 3; i++) {
+            assertEquals(
+                    new String(Mappers.JSON.writeValueAsBytes(plain), StandardCharsets.UTF_8),
+                    new String(Mappers.JSON.writeValueAsBytes(withShared), StandardCharsets.UTF_8));
+        }
+        assertEquals(plain.toPrettyString(), withShared.toPrettyString());
+        assertEquals(Mappers.yamlSafeJson(plain), Mappers.yamlSafeJson(withShared));
+        assertEquals(Mappers.YAML.writeValueAsString(plain), Mappers.YAML.writeValueAsString(withShared));
     }
 
     @Test
