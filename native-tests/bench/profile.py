@@ -2,11 +2,12 @@
 """Where a new pod's time goes on the JVM: JFR while wrk posts pods never seen before. Prints figures; asserts
 nothing.
 
-    native-tests/bench/profile.py [--seconds 15] [--top 12] JVM_JAR
+    native-tests/bench/profile.py [--seconds 15] [--top 12] [--threads injector] JVM_JAR
 
 Starts the jar (ParallelGC, -Xmx192m), warms it with 10 s of new pods, records 15 s more with JFR's profile settings,
-and prints the share of the samples of the injector threads per top frame (the method running when sampled). Needs
-wrk and the JDK's jcmd and jfr.
+and prints the share of the samples of the threads named (by prefix: `injector`, the injector threads, by default;
+`vert.x-eventloop` for the event loops) per top frame (the method running when sampled). Needs wrk and the JDK's
+jcmd and jfr.
 """
 import argparse
 import collections
@@ -20,7 +21,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import bench  # noqa: E402
 
 
-def top_frames(recording, top):
+def top_frames(recording, top, threads):
     out = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", recording],
                          capture_output=True, text=True, check=True).stdout
     frames = collections.Counter()
@@ -28,7 +29,7 @@ def top_frames(recording, top):
     for event in json.loads(out)["recording"]["events"]:
         thread = event["values"]["sampledThread"]["javaName"] or ""
         stack = event["values"]["stackTrace"]["frames"]
-        if not thread.startswith("injector") or not stack:
+        if not thread.startswith(threads) or not stack:
             continue
         total += 1
         method = stack[0]["method"]
@@ -41,6 +42,7 @@ def main():
     parser.add_argument("jar")
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--threads", default="injector", help="the threads sampled, by name prefix")
     args = parser.parse_args()
     bench.OPTIONS["jvm"] = ["-XX:+UseParallelGC", "-Xmx192m"]
     recording = tempfile.NamedTemporaryFile(suffix=".jfr", delete=False).name
@@ -56,8 +58,8 @@ def main():
     finally:
         server.stop()
     print(f"new pods while recording: {bench.fmt(result)}")
-    total, frames = top_frames(recording, args.top)
-    print(f"top frames of the injector threads ({total} samples; recording {recording}):")
+    total, frames = top_frames(recording, args.top, args.threads)
+    print(f"top frames of the threads {args.threads}* ({total} samples; recording {recording}):")
     for frame, count in frames:
         print(f"  {100 * count / total:5.1f} %  {frame}")
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.support.Messages;
 import java.io.IOException;
@@ -78,8 +79,8 @@ public final class AdmissionReviewReader {
             if (f.root != null) {
                 eachField(p, (name, value) -> {
                     switch (name) {
-                        case "apiVersion" -> f.apiVersion = p.readValueAsTree();
-                        case "kind" -> f.kind = p.readValueAsTree();
+                        case "apiVersion" -> f.apiVersion = value(p);
+                        case "kind" -> f.kind = value(p);
                         case "request" -> {
                             f.request = value;
                             request(p, f);
@@ -93,6 +94,14 @@ public final class AdmissionReviewReader {
             }
         }
         return f;
+    }
+
+    /**
+     * A field's value as a small tree: a string as it is (the usual case, without the deserialization context Jackson
+     * makes for every tree it reads), anything else as Jackson reads it.
+     */
+    private static JsonNode value(JsonParser p) throws IOException {
+        return p.currentToken() == JsonToken.VALUE_STRING ? TextNode.valueOf(p.getText()) : p.readValueAsTree();
     }
 
     /** Reads one field; the parser is at the value's first token and must be left at its last. */
@@ -119,13 +128,13 @@ public final class AdmissionReviewReader {
     private static void request(JsonParser p, Fields f) throws IOException {
         eachField(p, (name, value) -> {
             switch (name) {
-                case "uid" -> f.uid = p.readValueAsTree();
-                case "namespace" -> f.namespace = p.readValueAsTree();
-                case "operation" -> f.operation = p.readValueAsTree();
+                case "uid" -> f.uid = value(p);
+                case "namespace" -> f.namespace = value(p);
+                case "operation" -> f.operation = value(p);
                 case "kind" ->
                     eachField(p, (field, v) -> {
                         if (field.equals("kind")) {
-                            f.requestKind = p.readValueAsTree();
+                            f.requestKind = value(p);
                         } else {
                             p.skipChildren();
                         }
@@ -144,13 +153,13 @@ public final class AdmissionReviewReader {
     private static void object(JsonParser p, Fields f) throws IOException {
         eachField(p, (name, value) -> {
             switch (name) {
-                case "kind" -> f.objectKind = p.readValueAsTree();
+                case "kind" -> f.objectKind = value(p);
                 case "metadata" ->
                     eachField(p, (field, v) -> {
                         switch (field) {
-                            case "name" -> f.podName = p.readValueAsTree();
-                            case "generateName" -> f.podGenerateName = p.readValueAsTree();
-                            case "namespace" -> f.podNamespace = p.readValueAsTree();
+                            case "name" -> f.podName = value(p);
+                            case "generateName" -> f.podGenerateName = value(p);
+                            case "namespace" -> f.podNamespace = value(p);
                             default -> p.skipChildren();
                         }
                     });
