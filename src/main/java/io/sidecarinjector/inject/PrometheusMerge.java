@@ -93,9 +93,7 @@ final class PrometheusMerge {
     }
 
     private static void clear(Map<String, String> annotations) {
-        annotations.keySet().removeIf(k -> {
-            return sanitizesTo(k, SCRAPE) || sanitizesTo(k, PORT) || sanitizesTo(k, PATH);
-        });
+        annotations.keySet().removeIf(k -> sanitizesTo(k, SCRAPE) || sanitizesTo(k, PORT) || sanitizesTo(k, PATH));
     }
 
     private static boolean scrape(Map<String, String> annotations) {

@@ -64,22 +64,13 @@ public final class PodMerger {
         }
     }
 
-    private static int indexOf(ArrayNode list, String key, JsonNode id) {
+    /** Where the item of a list of objects whose key field has this value is, or -1. */
+    static int indexOf(ArrayNode list, String key, JsonNode id) {
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i) instanceof ObjectNode object && id.equals(object.get(key))) {
                 return i;
             }
         }
         return -1;
-    }
-
-    /** The item of a list of objects whose key field has this value, or null. */
-    public static ObjectNode find(ArrayNode list, String key, JsonNode id) {
-        for (JsonNode element : list) {
-            if (element instanceof ObjectNode object && id.equals(object.get(key))) {
-                return object;
-            }
-        }
-        return null;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.sidecarinjector.support.Mappers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,9 +66,8 @@ public final class PodTree {
     /** The item of this name in {@code spec.<list>}, or null. */
     public static ObjectNode named(ObjectNode pod, String list, String name) {
         ArrayNode items = list(pod, list);
-        return items == null
-                ? null
-                : PodMerger.find(items, "name", Mappers.JSON.getNodeFactory().textNode(name));
+        int index = indexOf(items, name);
+        return index < 0 ? null : (ObjectNode) items.get(index);
     }
 
     /** The container of this name among the containers and init containers, or null. */
@@ -108,12 +108,7 @@ public final class PodTree {
 
     /** Where the item of this name is in a list of named things, or -1 (also when there is no list). */
     private static int indexOf(ArrayNode items, String name) {
-        for (int i = 0; items != null && i < items.size(); i++) {
-            if (name.equals(items.get(i).path("name").asText(null))) {
-                return i;
-            }
-        }
-        return -1;
+        return items == null ? -1 : PodMerger.indexOf(items, "name", TextNode.valueOf(name));
     }
 
     /**

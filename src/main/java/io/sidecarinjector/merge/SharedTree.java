@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sidecarinjector.support.Mappers;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -109,6 +110,9 @@ public final class SharedTree {
         }
     }
 
+    /** Where a node's JSON is written to be kept. */
+    private static final class KeptForm extends ByteArrayOutputStream {}
+
     /** Writes a shared node's contents to a generator. */
     @FunctionalInterface
     private interface Contents {
@@ -120,7 +124,8 @@ public final class SharedTree {
      * the same parts of it in its patch (the init container, the volumes, most of the proxy's fields), and copying
      * their bytes is much cheaper than writing them field by field. Kept only for the plain compact JSON of the
      * project's mapper (the patch): the generator and the serializer's settings must be the ones the bytes were
-     * written with, so pretty, escaped or YAML output is written as usual.
+     * written with, so pretty, escaped or YAML output is written as usual. The parts of a node whose JSON is being
+     * kept are written as usual too, so that a fragment keeps about its own size in JSON, not that once per level.
      */
     private static final class WrittenForm {
         private static final int PLAIN_FEATURES;
@@ -147,11 +152,11 @@ public final class SharedTree {
                     writtenOnce = true;
                     return false;
                 }
-                ByteArrayBuilder out = new ByteArrayBuilder();
+                KeptForm out = new KeptForm();
                 try (JsonGenerator own = Mappers.JSON.createGenerator(out)) {
                     contents.writeTo(own);
                 }
-                kept = new SerializedString(new String(out.toByteArray(), StandardCharsets.UTF_8));
+                kept = new SerializedString(out.toString(StandardCharsets.UTF_8));
                 json = kept;
             }
             g.writeRawValue(kept);
@@ -161,6 +166,7 @@ public final class SharedTree {
         private static boolean plain(JsonGenerator g, SerializerProvider provider) {
             return provider != null
                     && g.getClass() == UTF8JsonGenerator.class
+                    && !(g.getOutputTarget() instanceof KeptForm)
                     && g.getFeatureMask() == PLAIN_FEATURES
                     && g.getPrettyPrinter() == null
                     && g.getCharacterEscapes() == null
