@@ -165,14 +165,13 @@ public final class Injector {
     /** A proxy the pod declares among its containers moves to the init containers, where a native sidecar is. */
     private static void move(ObjectNode pod, String name) {
         ArrayNode containers = PodTree.ownList(pod, "containers");
-        for (int i = 0; i < containers.size(); i++) {
-            if (name.equals(containers.get(i).path("name").asText())) {
-                JsonNode container = containers.remove(i);
-                ArrayNode init = PodTree.ownList(pod, "initContainers");
-                (init != null ? init : PodTree.ownObject(pod, "spec").putArray("initContainers")).add(container);
-                return;
-            }
+        int index = PodTree.indexOf(containers, name);
+        if (index < 0) {
+            return;
         }
+        JsonNode container = containers.remove(index);
+        ArrayNode init = PodTree.ownList(pod, "initContainers");
+        (init != null ? init : PodTree.ownObject(pod, "spec").putArray("initContainers")).add(container);
     }
 
     private static boolean hasStatus(Pod pod) {

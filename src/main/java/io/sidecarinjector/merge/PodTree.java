@@ -107,7 +107,7 @@ public final class PodTree {
     }
 
     /** Where the item of this name is in a list of named things, or -1 (also when there is no list). */
-    private static int indexOf(ArrayNode items, String name) {
+    public static int indexOf(ArrayNode items, String name) {
         return items == null ? -1 : PodMerger.indexOf(items, "name", TextNode.valueOf(name));
     }
 
@@ -147,16 +147,15 @@ public final class PodTree {
      * @param items a list of the pod's own ({@link #ownList})
      */
     public static void move(ArrayNode items, String name, boolean first) {
-        for (int i = 0; i < items.size(); i++) {
-            if (name.equals(items.get(i).path("name").asText(null))) {
-                JsonNode item = items.remove(i);
-                if (first) {
-                    items.insert(0, item);
-                } else {
-                    items.add(item);
-                }
-                return;
-            }
+        int index = indexOf(items, name);
+        if (index < 0) {
+            return;
+        }
+        JsonNode item = items.remove(index);
+        if (first) {
+            items.insert(0, item);
+        } else {
+            items.add(item);
         }
     }
 
