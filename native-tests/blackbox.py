@@ -204,7 +204,7 @@ def class_data_archive(jar):
     loaded = classes.read_text().splitlines() if classes.exists() else []
     # one class of each: the server's start, the request's way through the HTTP layer, the injection
     wanted = ["io.vertx.core.http.impl.Http1xServerConnection", "io.netty.handler.codec.http.HttpObjectDecoder",
-              "io.sidecarinjector.admission.InjectResource", "io.sidecarinjector.patch.PodPatch"]
+              "io.sidecarinjector.admission.InjectEndpoint", "io.sidecarinjector.patch.PodPatch"]
     missing = [name for name in wanted
                if not any(l.split()[1:2] == [name] and "shared objects file (top)" in l for l in loaded)]
     check("serving a pod, the server's and the request's classes load from app-cds.jsa", served and not missing,

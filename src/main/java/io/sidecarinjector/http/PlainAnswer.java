@@ -1,8 +1,6 @@
 package io.sidecarinjector.http;
 
 import io.sidecarinjector.support.Messages;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 /**
  * An error answer that is not an AdmissionReview: one line of plain text, so that whoever reads it (an API server
@@ -18,13 +16,5 @@ public final class PlainAnswer {
     /** The message folded onto one line, ended by a newline. */
     public static String line(String message) {
         return Messages.oneLine(message) + "\n";
-    }
-
-    /** A JAX-RS answer with the given status and message. */
-    public static Response of(int status, String message) {
-        return Response.status(status)
-                .type(MediaType.valueOf(TEXT))
-                .entity(line(message))
-                .build();
     }
 }

@@ -13,11 +13,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The answers that the HTTP layer gives before a request reaches a resource, each with a one-line message: a body
+ * The answers that the HTTP layer gives before a request reaches its handler, each with a one-line message: a body
  * declared larger than {@code quarkus.http.limits.max-body-size} (413, answered before the body is read, as the
- * framework does, but saying so), and any failure of a route that no handler answered. A body sent in chunks,
- * without a declared length, that outgrows the limit is still cut off by the REST layer with an empty 413: reading
- * it here instead would take the body away from the REST layer. The API server always declares the length.
+ * framework does, but saying so), a path that no route serves (404), and any failure of a route that no handler answered, among them a body sent in
+ * chunks, without a declared length, that outgrows the limit while {@code /inject} reads it (413 as well).
  */
 @ApplicationScoped
 public class RouteAnswers {
@@ -30,8 +29,20 @@ public class RouteAnswers {
     @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M")
     MemorySize maxBodySize;
 
+    /** After every route: a path that none of them serves. */
+    static final int LAST = Integer.MAX_VALUE;
+
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::refuseDeclaredTooLarge).failureHandler(this::answerFailure);
+        router.route().order(LAST).handler(RouteAnswers::notFound);
+    }
+
+    private static void notFound(RoutingContext context) {
+        answer(
+                context.response(),
+                HttpResponseStatus.NOT_FOUND.code(),
+                "404 Not Found: " + context.request().method() + " "
+                        + context.request().path());
     }
 
     private void refuseDeclaredTooLarge(RoutingContext context) {

@@ -1,7 +1,6 @@
 package io.sidecarinjector.throughput;
 
 import io.sidecarinjector.config.ServiceSettings;
-import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -10,8 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
-import java.util.function.Supplier;
+import java.util.function.IntConsumer;
 
 /**
  * The threads that inject pods, off the event loop, and the bound on pods in injection: a few threads (one per
@@ -50,22 +48,27 @@ public class InjectionWorkers {
     }
 
     /**
-     * Runs the work on an injector thread, or answers at once with {@code overloaded} (given the number of pods in
-     * injection) when the bound is reached or the threads have stopped (at shutdown).
+     * Runs the work on an injector thread, or, on the calling thread, {@code overloaded} (given the number of pods in
+     * injection) instead when the bound is reached or the threads have stopped (at shutdown).
      */
-    public <T> Uni<T> submit(Supplier<T> work, IntFunction<T> overloaded) {
+    public void submit(Runnable work, IntConsumer overloaded) {
         int inInjection = pending.incrementAndGet();
         if (inInjection > settings.maxPendingInjections()) {
             pending.decrementAndGet();
-            return Uni.createFrom().item(overloaded.apply(inInjection - 1));
+            overloaded.accept(inInjection - 1);
+            return;
         }
-        return Uni.createFrom()
-                .item(work)
-                .runSubscriptionOn(threads)
-                .onFailure(RejectedExecutionException.class)
-                .recoverWithItem(() -> overloaded.apply(inInjection))
-                // once per request: answered, failed, or given up by the client before a thread took it
-                .onTermination()
-                .invoke(pending::decrementAndGet);
+        try {
+            threads.execute(() -> {
+                try {
+                    work.run();
+                } finally {
+                    pending.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pending.decrementAndGet();
+            overloaded.accept(inInjection - 1);
+        }
     }
 }

@@ -186,7 +186,7 @@ class HostileInputTest {
             assertTrue(status >= 400 && status < 500, "a 4xx: " + status);
             assertTrue(body.strip().lines().count() <= 1, "one line: " + body);
         }
-        InjectResourceTest.assertGoodRequestServed();
+        InjectEndpointTest.assertGoodRequestServed();
     }
 
     static void assertWellFormed(byte[] requestBody, JsonNode answer) throws IOException {

@@ -30,8 +30,8 @@ class OverloadTest {
 
     @Test
     void aNewPodIsRefusedWithA429AndItsCreatorIsToldToRetry() {
-        double overloaded = InjectResourceTest.metric("sidecar_injection_failure_total{type=\"overloaded\"}");
-        JsonNode answer = InjectResourceTest.post(Reviews.request("u-busy", "demo", InjectResourceTest.pod("busy")));
+        double overloaded = InjectEndpointTest.metric("sidecar_injection_failure_total{type=\"overloaded\"}");
+        JsonNode answer = InjectEndpointTest.post(Reviews.request("u-busy", "demo", InjectEndpointTest.pod("busy")));
         JsonNode response = answer.get("response");
         assertEquals("u-busy", response.path("uid").asText());
         assertFalse(response.path("allowed").asBoolean(true));
@@ -39,7 +39,7 @@ class OverloadTest {
         assertTrue(response.path("status").path("message").asText().contains("retry"));
         assertEquals(
                 "overloaded", response.path("auditAnnotations").path("reason").asText());
-        assertEquals(1, InjectResourceTest.metric("sidecar_injection_failure_total{type=\"overloaded\"}") - overloaded);
+        assertEquals(1, InjectEndpointTest.metric("sidecar_injection_failure_total{type=\"overloaded\"}") - overloaded);
     }
 
     @Test
@@ -58,7 +58,7 @@ class OverloadTest {
         while (padding.length() <= AdmissionHandler.QUICK_BODY_LIMIT) {
             padding.append("0123456789abcdef");
         }
-        var review = Reviews.request("u-large", "demo", InjectResourceTest.pod("large"));
+        var review = Reviews.request("u-large", "demo", InjectEndpointTest.pod("large"));
         ((com.fasterxml.jackson.databind.node.ObjectNode)
                         review.get("request").get("object").get("metadata"))
                 .putObject("annotations")
@@ -72,6 +72,6 @@ class OverloadTest {
                 .header("Retry-After", "1")
                 .extract()
                 .asString();
-        InjectResourceTest.assertOneLine(message, "overloaded: retry");
+        InjectEndpointTest.assertOneLine(message, "overloaded: retry");
     }
 }

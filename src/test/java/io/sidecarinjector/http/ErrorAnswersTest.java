@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.sidecarinjector.admission.InjectResourceTest;
+import io.sidecarinjector.admission.InjectEndpointTest;
 import io.sidecarinjector.testing.ConfigMapDir;
 import io.sidecarinjector.testing.Reviews;
 import java.util.Map;
@@ -64,7 +64,7 @@ class ErrorAnswersTest {
                 .endSpec()
                 .build();
         JsonNode response =
-                InjectResourceTest.post(Reviews.request("u-500", "demo", pod)).get("response");
+                InjectEndpointTest.post(Reviews.request("u-500", "demo", pod)).get("response");
         assertEquals("u-500", response.path("uid").asText());
         assertFalse(response.path("allowed").asBoolean(true));
         assertEquals(500, response.path("status").path("code").asInt());
@@ -77,7 +77,7 @@ class ErrorAnswersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/test-only/failing-resource", "/test-only/failing-route"})
+    @ValueSource(strings = {"/test-only/failing-route", "/test-only/throwing-route"})
     void aFailureThatNoCodeCaughtIsAn500WithOneLineAndNoDetails(String path) {
         String message = given().get(path)
                 .then()
@@ -85,8 +85,8 @@ class ErrorAnswersTest {
                 .contentType(containsString("text/plain"))
                 .extract()
                 .asString();
-        InjectResourceTest.assertOneLine(message, "internal error of the sidecar injector while answering GET " + path);
+        InjectEndpointTest.assertOneLine(message, "internal error of the sidecar injector while answering GET " + path);
         assertFalse(message.contains(FailingEndpoints.SECRET), message);
-        InjectResourceTest.assertGoodRequestServed();
+        InjectEndpointTest.assertGoodRequestServed();
     }
 }

@@ -8,8 +8,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Requests over a bare socket, for what the JDK's client does not do reliably: a body refused before it is sent
- * (its client waits for ever on a final answer with a body to {@code Expect: 100-continue}).
+ * Requests over a bare socket, for what the JDK's client does not do reliably or at all: a body refused before it is
+ * sent (its client waits for ever on a final answer with a body to {@code Expect: 100-continue}), a body sent in
+ * chunks of a chosen size.
  */
 public final class RawHttp {
 
@@ -35,6 +36,29 @@ public final class RawHttp {
             out.write(body);
             out.flush();
             return read(in);
+        }
+    }
+
+    /**
+     * POST with the body sent in chunks of {@code chunk} bytes, without a declared length; the body is written whole
+     * before the answer is read.
+     */
+    public static Answer postChunked(int port, String path, byte[] body, int chunk) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            for (int from = 0; from < body.length; from += chunk) {
+                int length = Math.min(chunk, body.length - from);
+                out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body, from, length);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return read(socket.getInputStream());
         }
     }
 

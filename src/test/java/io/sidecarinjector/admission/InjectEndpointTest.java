@@ -30,9 +30,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code POST /inject} over HTTP. {@link InjectResourceIT} runs the same against the packaged artifact. */
+/** {@code POST /inject} over HTTP. {@link InjectEndpointIT} runs the same against the packaged artifact. */
 @QuarkusTest
-public class InjectResourceTest {
+public class InjectEndpointTest {
 
     static List<String> goldenCases() {
         return GoldenFiles.cases();
@@ -48,8 +48,12 @@ public class InjectResourceTest {
                 .contentType("application/json")
                 .extract()
                 .asString();
+        return readJson(answer);
+    }
+
+    static JsonNode readJson(String text) {
         try {
-            return Mappers.JSON.readTree(answer);
+            return Mappers.JSON.readTree(text);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -368,6 +372,42 @@ public class InjectResourceTest {
         assertEquals(413, answer.status(), answer.headers());
         assertOneLine(answer.body(), "request body of 5242880 bytes is over the limit of 4194304 bytes");
         assertGoodRequestServed();
+    }
+
+    @Test
+    void aBodySentInChunksOverTheLimitIs413WithOneLine() throws Exception {
+        // no declared length: the limit is found while the body is read
+        RawHttp.Answer answer = RawHttp.postChunked(RestAssured.port, "/inject", new byte[4 * 1024 * 1024 + 1], 65536);
+        assertEquals(413, answer.status(), answer.headers());
+        assertOneLine(answer.body(), "request body is over the limit of 4194304 bytes");
+        assertGoodRequestServed();
+    }
+
+    @Test
+    void aBodySentInChunksIsRead() throws Exception {
+        byte[] review =
+                Reviews.request("u-chunked", "demo", pod("chunked")).toString().getBytes(StandardCharsets.UTF_8);
+        RawHttp.Answer answer = RawHttp.postChunked(RestAssured.port, "/inject", review, 100);
+        assertEquals(200, answer.status(), answer.headers());
+        JsonNode response = readJson(answer.body()).get("response");
+        assertEquals("u-chunked", response.get("uid").asText());
+        assertNotNull(response.get("patch"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "Application/JSON"})
+    void aJsonContentTypeIsReadWithOrWithoutParameters(String contentType) {
+        JsonNode response = readJson(given().contentType(contentType)
+                        .body(Reviews.request("u-json", "demo", pod("json")).toString())
+                        .when()
+                        .post("/inject")
+                        .then()
+                        .statusCode(200)
+                        .contentType("application/json")
+                        .extract()
+                        .asString())
+                .get("response");
+        assertEquals("u-json", response.get("uid").asText());
     }
 
     @ParameterizedTest

@@ -4,4 +4,4 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** The endpoint tests, run against the packaged artifact (JVM jar, or the native executable with -Pnative). */
 @QuarkusIntegrationTest
-class InjectResourceIT extends InjectResourceTest {}
+class InjectEndpointIT extends InjectEndpointTest {}
