@@ -44,6 +44,9 @@ class PodOverridesParserTest {
                 "sidecar.istio.io/userVolume|{not json",
                 "sidecar.istio.io/userVolume|[1]",
                 "sidecar.istio.io/userVolumeMount|{\"m\": 5}",
+                // the schema's types, not converted ones
+                "sidecar.istio.io/userVolumeMount|{\"m\": {\"mountPath\": \"/m\", \"readOnly\": \"true\"}}",
+                "sidecar.istio.io/userVolumeMount|{\"m\": {\"mountPath\": 5}}",
                 "sidecar.istio.io/logLevel|loud",
                 "sidecar.istio.io/componentLogLevel|misc=error",
             })
