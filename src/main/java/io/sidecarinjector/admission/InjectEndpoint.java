@@ -86,7 +86,7 @@ public class InjectEndpoint {
         }
     }
 
-    static boolean isJson(String contentType) {
+    private static boolean isJson(String contentType) {
         if (contentType == null) {
             return true;
         }

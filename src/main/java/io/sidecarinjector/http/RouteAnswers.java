@@ -15,8 +15,9 @@ import org.jboss.logging.Logger;
 /**
  * The answers that the HTTP layer gives before a request reaches its handler, each with a one-line message: a body
  * declared larger than {@code quarkus.http.limits.max-body-size} (413, answered before the body is read, as the
- * framework does, but saying so), a path that no route serves (404), and any failure of a route that no handler answered, among them a body sent in
- * chunks, without a declared length, that outgrows the limit while {@code /inject} reads it (413 as well).
+ * framework does, but saying so), a path that no route serves (404), and any failure of a route that no handler
+ * answered, among them a body sent in chunks, without a declared length, that outgrows the limit while
+ * {@code /inject} reads it (413 as well).
  */
 @ApplicationScoped
 public class RouteAnswers {
