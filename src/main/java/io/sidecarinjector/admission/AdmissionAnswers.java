@@ -43,7 +43,7 @@ public final class AdmissionAnswers {
         }
         InjectionResult result;
         try {
-            result = Injector.inject(request.pod(), request.namespace(), snapshot);
+            result = Injector.inject(request.pod(), request.submitted(), request.namespace(), null, snapshot);
         } catch (PodRejectedException e) {
             return rejected(request.uid(), 400, e.getMessage(), "rejected: " + e.getMessage(), Outcome.INVALID_POD);
         }

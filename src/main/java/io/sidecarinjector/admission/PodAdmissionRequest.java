@@ -1,5 +1,6 @@
 package io.sidecarinjector.admission;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
@@ -10,5 +11,8 @@ import io.fabric8.kubernetes.api.model.Pod;
  * @param namespace the namespace of the request (a pod made by a controller carries none in its metadata)
  * @param operation CREATE, UPDATE, ...
  * @param pod the pod
+ * @param submitted the pod's JSON as it came, which the patch is computed against; null when it is not known, and
+ *     then the pod's own serialisation stands for it
  */
-public record PodAdmissionRequest(String apiVersion, String uid, String namespace, String operation, Pod pod) {}
+public record PodAdmissionRequest(
+        String apiVersion, String uid, String namespace, String operation, Pod pod, ObjectNode submitted) {}

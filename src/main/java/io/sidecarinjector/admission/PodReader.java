@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -17,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads {@code request.object} into the Pod model with the types of the Kubernetes schema: a value of the wrong
- * JSON type (a number where a string belongs, the string "true" where a boolean does, an object as an annotation
+ * Reads {@code request.object} as a JSON tree, and that tree into the Pod model with the types of the Kubernetes
+ * schema: a value of the wrong JSON type (a number where a string belongs, the string "true" where a boolean does, an object as an annotation
  * value) is refused with the path of the field, where Jackson by default would convert it. The API server validates
  * a pod before it asks the webhook, so such a pod never comes from it; answering it as if it were fine would hide
  * a broken client, and a converted value is not the one that would be stored.
@@ -30,12 +32,33 @@ final class PodReader {
 
     private PodReader() {}
 
+    /**
+     * The pod as it came: its JSON tree, which the patch is computed against and the injected pod starts from, and
+     * the model read from that tree, which the decision and the templates' values read. The bytes are parsed once;
+     * the model is not written back to a tree.
+     *
+     * @param pod the pod in the model
+     * @param tree the pod's JSON as it came, or null when {@code request.object} is not a JSON object
+     */
+    record Submitted(Pod pod, ObjectNode tree) {}
+
     /** @throws InvalidAdmissionReviewException when the pod's JSON does not fit the Pod schema */
-    static Pod read(byte[] body, int offset, int length) throws InvalidAdmissionReviewException {
+    static Submitted read(byte[] body, int offset, int length) throws InvalidAdmissionReviewException {
+        JsonNode tree;
+        try {
+            tree = Mappers.JSON.readTree(body, offset, length);
+        } catch (JsonProcessingException e) {
+            throw new InvalidAdmissionReviewException(
+                    "request.object is not a valid Pod: " + AdmissionReviewReader.oneLine(e.getOriginalMessage()), e);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidAdmissionReviewException(
+                    "request.object is not a valid Pod: " + AdmissionReviewReader.oneLine(e.getMessage()), e);
+        }
         // the parser is closed only after the message is made: a closed parser no longer says where it was
-        try (JsonParser parser = READER.createParser(body, offset, length)) {
+        try (JsonParser parser = READER.treeAsTokens(tree)) {
             try {
-                return READER.readValue(parser);
+                Pod pod = READER.readValue(parser);
+                return new Submitted(pod, tree instanceof ObjectNode object ? object : null);
             } catch (MismatchedInputException e) {
                 throw new InvalidAdmissionReviewException(wrongType(e, parser), e);
             }

@@ -1,7 +1,5 @@
 package io.sidecarinjector.admission;
 
-import io.fabric8.kubernetes.api.model.Pod;
-
 /**
  * An AdmissionReview for a pod whose JSON has been checked in full, with the pod still as the bytes it came in.
  * The pod is read into the model only when it must be: a pod whose answer is already known needs no reading.
@@ -31,7 +29,7 @@ public record ReviewEnvelope(
      * @throws InvalidAdmissionReviewException when {@code request.object} is valid JSON but not a valid Pod
      */
     public PodAdmissionRequest bind() throws InvalidAdmissionReviewException {
-        Pod pod = PodReader.read(body, objectOffset, objectLength);
-        return new PodAdmissionRequest(apiVersion, uid, namespace, operation, pod);
+        PodReader.Submitted pod = PodReader.read(body, objectOffset, objectLength);
+        return new PodAdmissionRequest(apiVersion, uid, namespace, operation, pod.pod(), pod.tree());
     }
 }

@@ -49,19 +49,31 @@ public final class Injector {
      * @throws PodRejectedException when the pod asks for something that cannot be honoured
      */
     public static InjectionResult inject(Pod pod, String namespace, ActiveConfig config) {
-        return inject(pod, namespace, null, config);
+        return inject(pod, null, namespace, null, config);
     }
 
     /**
      * @param workload the workload the pod template belongs to (kube-inject), or null to guess it from the pod
      */
     public static InjectionResult inject(Pod pod, String namespace, WorkloadRef workload, ActiveConfig config) {
+        return inject(pod, null, namespace, workload, config);
+    }
+
+    /**
+     * @param submitted the pod's JSON as it came, the same pod as {@code pod}; it is not modified, and the patch
+     *     is computed against it. Null when there is none: the pod's own serialisation stands for it
+     * @param workload the workload the pod template belongs to (kube-inject), or null to guess it from the pod
+     */
+    public static InjectionResult inject(
+            Pod pod, ObjectNode submitted, String namespace, WorkloadRef workload, ActiveConfig config) {
         Decision decision = config.policy().decide(pod, namespace);
         if (!decision.inject()) {
             return InjectionResult.notInjected(decision, pod);
         }
         PodShape.check(pod);
-        ObjectNode submitted = Mappers.JSON.valueToTree(pod);
+        if (submitted == null) {
+            submitted = Mappers.JSON.valueToTree(pod);
+        }
         // the mesh's status port: what an earlier injection pointed probes and metrics at, and what they are
         // handed over from
         int statusPort = config.documents().mesh().defaultConfig().statusPort();

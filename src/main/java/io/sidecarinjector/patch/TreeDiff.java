@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sidecarinjector.support.Mappers;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -17,6 +18,19 @@ import java.util.Set;
  * the operations are the second tree's own nodes, not copies: the patch is written, not edited.
  */
 final class TreeDiff {
+
+    /**
+     * Scalars compared as JSON values: an integer read from the pod's JSON and the same integer written from the
+     * model (an int or a long) are one value, though their nodes differ in class.
+     */
+    private static final Comparator<JsonNode> SAME_VALUE = (a, b) -> a.equals(b)
+                    || (a.isIntegralNumber()
+                            && b.isIntegralNumber()
+                            && a.canConvertToLong()
+                            && b.canConvertToLong()
+                            && a.longValue() == b.longValue())
+            ? 0
+            : 1;
 
     private final ArrayNode ops = Mappers.JSON.createArrayNode();
 
@@ -33,7 +47,7 @@ final class TreeDiff {
             object(path, a, b);
         } else if (from instanceof ArrayNode a && to instanceof ArrayNode b) {
             array(path, a, b);
-        } else if (!from.equals(to)) {
+        } else if (!from.equals(SAME_VALUE, to)) {
             op("replace", path, to);
         }
     }
@@ -147,7 +161,7 @@ final class TreeDiff {
 
     private static boolean prefix(ArrayNode from, ArrayNode to) {
         for (int i = 0; i < from.size(); i++) {
-            if (!from.get(i).equals(to.get(i))) {
+            if (!from.get(i).equals(SAME_VALUE, to.get(i))) {
                 return false;
             }
         }

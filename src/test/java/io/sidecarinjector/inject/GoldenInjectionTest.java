@@ -1,13 +1,18 @@
 package io.sidecarinjector.inject;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.quarkus.qute.Engine;
 import io.quarkus.test.junit.QuarkusTest;
+import io.sidecarinjector.admission.AdmissionReviewReader;
+import io.sidecarinjector.admission.PodAdmissionRequest;
 import io.sidecarinjector.patch.PodPatch;
+import io.sidecarinjector.support.Mappers;
 import io.sidecarinjector.testing.GoldenFiles;
 import io.sidecarinjector.testing.Reviews;
 import jakarta.inject.Inject;
@@ -58,6 +63,44 @@ class GoldenInjectionTest {
         // as the webhook computes it: from the trees the pipeline worked on
         JsonNode patch = PodPatch.diff(result.submitted(), result.injected());
         assertEquals(PodPatch.tree(result.pod()), PodPatch.apply(patch, PodPatch.tree(input)));
+    }
+
+    /**
+     * The webhook's path: the pod as the API server sends it (its Go serialisation writes a null creation time, an
+     * empty status and empty resources; the JSON's integers read as ints where the model holds longs) is read
+     * from the review's bytes; the patch is computed against that JSON. Applied to it, the patch gives the injected
+     * pod, leaves what injection does not change as it came, and replaces no value with an equal one.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("cases")
+    void patchOfThePodAsTheApiServerSendsItYieldsTheInjectedPod(Path dir, String name) throws Exception {
+        Pod input = GoldenFiles.input(dir, name);
+        ObjectNode sent = Mappers.JSON.valueToTree(input);
+        ((ObjectNode) sent.get("metadata")).putNull("creationTimestamp");
+        sent.putObject("status");
+        for (JsonNode container : sent.path("spec").path("containers")) {
+            if (!container.has("resources")) {
+                ((ObjectNode) container).putObject("resources");
+            }
+        }
+        ObjectNode review = Reviews.request("golden", Reviews.namespaceOf(input), input);
+        ((ObjectNode) review.get("request")).set("object", sent);
+        PodAdmissionRequest request = AdmissionReviewReader.read(Mappers.JSON.writeValueAsBytes(review));
+
+        InjectionResult result =
+                Injector.inject(request.pod(), request.submitted(), request.namespace(), null, snapshotFor(dir));
+        JsonNode patch = PodPatch.diff(result.submitted(), result.injected());
+        JsonNode patched = PodPatch.apply(patch, Mappers.JSON.readTree(Mappers.JSON.writeValueAsBytes(sent)));
+
+        assertEquals(PodPatch.tree(result.pod()), PodPatch.tree(Mappers.JSON.treeToValue(patched, Pod.class)));
+        assertTrue(patched.path("metadata").get("creationTimestamp").isNull());
+        assertEquals(Mappers.JSON.createObjectNode(), patched.get("status"));
+        for (JsonNode op : patch) {
+            if (op.get("op").asText().equals("replace")) {
+                JsonNode before = sent.at(op.get("path").asText());
+                assertNotEquals(before.toString(), op.get("value").toString(), "a value replaced by itself: " + op);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}: {1}")

@@ -3,8 +3,10 @@ package io.sidecarinjector.patch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sidecarinjector.support.Mappers;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -77,6 +79,26 @@ class TreeDiffTest {
         JsonNode patch = TreeDiff.of(a, b);
         assertEquals(json(expected), patch);
         assertEquals(b, PodPatch.apply(patch, a));
+    }
+
+    /** The pod's JSON reads 1337 as an int; the model writes a long field as a long: one value, no operation. */
+    @Test
+    void anIntegerIsOneValueWhateverItsNodeClass() {
+        ObjectNode read = (ObjectNode) json("{'user':1337,'ports':[{'port':15090}],'big':4294967296}");
+        ObjectNode written = read.objectNode();
+        written.put("user", 1337L);
+        written.putArray("ports").addObject().put("port", 15090L);
+        written.put("big", new java.math.BigInteger("4294967296"));
+        assertEquals(json("[]"), TreeDiff.of(read, written));
+
+        written.put("user", 1000L);
+        written.put("big", 4294967297L);
+        // compared as text: the operations carry the second tree's own nodes, longs here
+        String changed =
+                "[{'op':'replace','path':'/user','value':1000},{'op':'replace','path':'/big','value':4294967297}]";
+        assertEquals(json(changed).toString(), TreeDiff.of(read, written).toString());
+        JsonNode fraction = json("{'user':1337.5,'ports':[{'port':15090}],'big':4294967296}");
+        assertEquals(json("[{'op':'replace','path':'/user','value':1337.5}]"), TreeDiff.of(read, fraction));
     }
 
     private static JsonNode json(String singleQuoted) {
