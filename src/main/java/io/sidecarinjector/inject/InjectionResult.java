@@ -12,8 +12,8 @@ import java.util.List;
  *
  * @param decision what the rules decided, and why
  * @param original the pod as submitted
- * @param submitted the pod as submitted, as the JSON tree of its own serialisation, when it was injected (null
- *        otherwise): what a patch is computed against
+ * @param submitted the pod as submitted, as a JSON tree (the JSON it came in, or the model's own serialisation),
+ *        when it was injected (null otherwise): what a patch is computed against
  * @param injected the injected pod as a JSON tree, or null when it was not injected
  * @param warnings what the pod's author should know
  */

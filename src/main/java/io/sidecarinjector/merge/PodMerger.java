@@ -9,7 +9,7 @@ import java.util.Map;
  * Lays a partial pod over a pod, with the rules of Kubernetes' strategic merge that Istio applies to its
  * templates: mappings merge key by key, lists of named things merge item by item (containers, volumes and env by
  * name, ports by containerPort, mounts by mountPath, new items at the end), anything else in the overlay replaces
- * what the pod had. Works on JSON trees in the form of a pod's own serialisation.
+ * what the pod had. Works on pods held as JSON trees.
  */
 public final class PodMerger {
 

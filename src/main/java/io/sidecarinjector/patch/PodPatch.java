@@ -43,7 +43,7 @@ public final class PodPatch {
         return diff(tree(original), tree(mutated));
     }
 
-    /** The same, between two pods as the JSON trees of their own serialisation; neither is changed. */
+    /** The same, between two pods held as JSON trees; neither is changed. */
     public static ArrayNode diff(ObjectNode original, ObjectNode mutated) {
         return TreeDiff.of(withoutManagedFields(original), withoutManagedFields(mutated));
     }

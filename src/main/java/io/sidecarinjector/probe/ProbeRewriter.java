@@ -54,7 +54,7 @@ public final class ProbeRewriter {
      * Rewrites the probes of the pod it is given, in place: the pipeline calls it on its own copy. Only the
      * containers with probes or hooks are read into the model.
      *
-     * @param pod an injected pod, with its proxy container, as the JSON tree of its own serialisation
+     * @param pod an injected pod, with its proxy container, as a JSON tree
      * @param proxyName the proxy container's name; it is looked for among containers and init containers
      * @param handOverPort the proxy's status port of the mesh: a probe already on it is not handed over
      * @param statusPort the status port the probes are rewritten to (the pod's annotation, or the mesh's)

@@ -97,7 +97,7 @@ public final class FragmentRenderer {
         }
         try {
             // read as a Pod once, so that a fragment that is not one fails here, with the template's name;
-            // what is merged is the Pod's own serialisation, in the form the pod being injected has
+            // what is merged is the Pod's own serialisation: YAML's forms (a quoted number) become JSON's types
             return Mappers.JSON.valueToTree(Mappers.YAML.treeToValue(object, Pod.class));
         } catch (JsonProcessingException e) {
             throw new RenderException(
