@@ -11,8 +11,10 @@ pod against a 1-container pod, resident memory at start, after 10,000 injections
 requests/s, fixed rate, LoadDriver.java, every pod new, after 10 s of warm-up), then 60 s of that load with replicas
 of one pod (and the RSS growth after its first 10 s) and 30 s of it on the floor. With --only ...,flood (not run by
 default): 2,000 connections posting new pods for 20 s, kept alive and then one connection per request, with the peak
-RSS and whether the instance stays up and serves again afterwards. A jar runs with the AppCDS archive its build
-wrote, if there is one, and its cold start is also measured with C1 only.
+RSS and whether the instance stays up and serves again afterwards. With --only ...,threads (not run by default): the
+CPU time a new pod costs, by group of the server's threads (injector threads, event loops, ...), read from /proc
+over 10 s of new pods. A jar runs with the AppCDS archive its build wrote, if there is one, and its cold start is
+also measured with C1 only.
 Needs wrk (Debian).
 Raw output goes to DIR (default target/bench/<date>, which the build's clean removes; figures worth keeping
 belong in docs/benchmarks.md).
@@ -357,6 +359,36 @@ def throughput(artifact, out):
     out(f"pod size {k}: 50 containers, every pod new  {fmt(fifty)}  (cost {one['rps'] / fifty['rps']:.1f} x a 1-container pod)")
 
 
+def thread_cpu(pid):
+    """CPU time (µs) used so far by each group of the process's threads: a thread's name without its number."""
+    ticks = {}
+    for task in pathlib.Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip().rstrip("0123456789-")
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # a thread that ended meanwhile
+        ticks[name] = ticks.get(name, 0) + int(fields[11]) + int(fields[12])  # utime + stime
+    return {name: t * 1e6 / os.sysconf("SC_CLK_TCK") for name, t in ticks.items()}
+
+
+def threads(artifact, out):
+    """Where a new pod's CPU goes: µs per request by thread group, over 10 s of new pods after 5 s of them."""
+    server = Server(artifact)
+    try:
+        server.wait_injecting(review(typical_pod()))
+        new_pods = review(typical_pod(seq="SEQ0000000000000"))
+        wrk(server.port, "/inject", new_pods, seconds=5, distinct=True)
+        before = thread_cpu(server.proc.pid)
+        run = wrk(server.port, "/inject", new_pods, distinct=True)
+        after = thread_cpu(server.proc.pid)
+    finally:
+        server.stop()
+    per_pod = {name: (t - before.get(name, 0)) / run["requests"] for name, t in after.items()}
+    groups = "  ".join(f"{name} {us:.0f}" for name, us in sorted(per_pod.items(), key=lambda e: -e[1]) if us >= 1)
+    out(f"threads {kind(artifact)}: CPU per new pod, µs by thread group ({run['rps']:.0f} req/s): {groups}")
+
+
 def load_driver(port, rate, seconds, warmup=0, distinct=False, floor=False):
     """floor: GET /q/health/live on the same schedule instead of POST /inject"""
     hdr = next(pathlib.Path.home().glob(".m2/repository/org/hdrhistogram/HdrHistogram/*/HdrHistogram-*.jar"))
@@ -466,7 +498,8 @@ def main():
     parser.add_argument("artifacts", nargs="+")
     parser.add_argument("--out", default=None)
     parser.add_argument("--only", default="coldstart,zero,throughput,memory",
-                        help="comma-separated steps: coldstart, zero, throughput, memory, flood (not by default)")
+                        help="comma-separated steps: coldstart, zero, throughput, memory, threads and flood "
+                             "(the last two not by default)")
     parser.add_argument("--jvm-options", default="", help="JVM options, e.g. '-Xmx128m'")
     parser.add_argument("--native-options", default="",
                         help="run-time options of the native executable, e.g. '-Xmx64m -Xmn16m' (the kit's "
@@ -499,6 +532,8 @@ def main():
             throughput(artifact, out)
         if "memory" in steps:
             memory_and_load(artifact, out)
+        if "threads" in steps:
+            threads(artifact, out)
         if "flood" in steps:
             flood(artifact, out)
 

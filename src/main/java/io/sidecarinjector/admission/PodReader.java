@@ -20,10 +20,10 @@ import java.util.Map;
 
 /**
  * Reads {@code request.object} as a JSON tree, and that tree into the Pod model with the types of the Kubernetes
- * schema: a value of the wrong JSON type (a number where a string belongs, the string "true" where a boolean does, an object as an annotation
- * value) is refused with the path of the field, where Jackson by default would convert it. The API server validates
- * a pod before it asks the webhook, so such a pod never comes from it; answering it as if it were fine would hide
- * a broken client, and a converted value is not the one that would be stored.
+ * schema: a value of the wrong JSON type (a number where a string belongs, the string "true" where a boolean does,
+ * an object as an annotation value) is refused with the path of the field, where Jackson by default would convert
+ * it. The API server validates a pod before it asks the webhook, so such a pod never comes from it; answering it as
+ * if it were fine would hide a broken client, and a converted value is not the one that would be stored.
  */
 final class PodReader {
 

@@ -14,10 +14,9 @@ import java.util.Map;
 /**
  * Reads and edits a pod held as a JSON tree, the form the pipeline works on from the merge to the patch: the few
  * paths the steps after the merge touch (metadata maps, containers, their env), so that the whole pod need not be
- * turned into the model and back. Parts of an injected pod are shared with the
- * rendered templates ({@link SharedTree}): what a step changes it reaches through the methods here that return
- * the pod's own copy ({@link #metadataMap}, {@link #ownList}, {@link #ownContainer}, ...), never through a plain
- * {@code get}.
+ * turned into the model and back. Parts of an injected pod are shared with the rendered templates
+ * ({@link SharedTree}): what a step changes it reaches through the methods here that return the pod's own copy
+ * ({@link #metadataMap}, {@link #ownList}, {@link #ownContainer}, ...), never through a plain {@code get}.
  */
 public final class PodTree {
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.admission.AdmissionResult;
+import io.sidecarinjector.admission.AdmissionReviewReader;
 import io.sidecarinjector.admission.AdmissionReviewWriter;
+import io.sidecarinjector.admission.InvalidAdmissionReviewException;
 import io.sidecarinjector.inject.InjectionStatus;
 import io.sidecarinjector.istio.IstioDocuments;
 import io.sidecarinjector.merge.PodMerger;
@@ -78,7 +80,14 @@ public final class ImageWarmUp {
             PodMerger.overlay(Mappers.JSON.valueToTree(pod), injectedTree);
             Pod injected = Mappers.JSON.treeToValue(injectedTree, Pod.class);
             ArrayNode patch = PodPatch.diff(pod, injected);
-            Mappers.JSON.readValue(Mappers.JSON.writeValueAsBytes(injected), Pod.class);
+            // read as the webhook reads a pod: from a review's bytes, into the pod's tree, and the model from it
+            ObjectNode review = Mappers.JSON.createObjectNode();
+            review.put("apiVersion", AdmissionReviewReader.V1).put("kind", "AdmissionReview");
+            review.putObject("request")
+                    .put("uid", "warm-up")
+                    .put("operation", "CREATE")
+                    .set("object", Mappers.JSON.valueToTree(injected));
+            AdmissionReviewReader.read(Mappers.JSON.writeValueAsBytes(review));
             InjectionStatus.parse(injected.getMetadata().getAnnotations().get(InjectionStatus.ANNOTATION))
                     .toJson();
             AdmissionReviewWriter.response(new AdmissionResult(
@@ -99,6 +108,8 @@ public final class ImageWarmUp {
             return patch;
         } catch (IOException e) {
             throw new UncheckedIOException("warm-up of the JSON mappers failed", e);
+        } catch (InvalidAdmissionReviewException e) {
+            throw new IllegalStateException("the warm-up's review could not be read: " + e.getMessage(), e);
         }
     }
 }
