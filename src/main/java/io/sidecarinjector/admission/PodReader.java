@@ -44,23 +44,16 @@ final class PodReader {
 
     /** @throws InvalidAdmissionReviewException when the pod's JSON does not fit the Pod schema */
     static Submitted read(byte[] body, int offset, int length) throws InvalidAdmissionReviewException {
-        JsonNode tree;
         try {
-            tree = Mappers.JSON.readTree(body, offset, length);
-        } catch (JsonProcessingException e) {
-            throw new InvalidAdmissionReviewException(
-                    "request.object is not a valid Pod: " + AdmissionReviewReader.oneLine(e.getOriginalMessage()), e);
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidAdmissionReviewException(
-                    "request.object is not a valid Pod: " + AdmissionReviewReader.oneLine(e.getMessage()), e);
-        }
-        // the parser is closed only after the message is made: a closed parser no longer says where it was
-        try (JsonParser parser = READER.treeAsTokens(tree)) {
-            try {
-                Pod pod = READER.readValue(parser);
-                return new Submitted(pod, tree instanceof ObjectNode object ? object : null);
-            } catch (MismatchedInputException e) {
-                throw new InvalidAdmissionReviewException(wrongType(e, parser), e);
+            JsonNode tree = Mappers.JSON.readTree(body, offset, length);
+            // the parser is closed only after the message is made: a closed parser no longer says where it was
+            try (JsonParser parser = READER.treeAsTokens(tree)) {
+                try {
+                    Pod pod = READER.readValue(parser);
+                    return new Submitted(pod, tree instanceof ObjectNode object ? object : null);
+                } catch (MismatchedInputException e) {
+                    throw new InvalidAdmissionReviewException(wrongType(e, parser), e);
+                }
             }
         } catch (JsonProcessingException e) {
             throw new InvalidAdmissionReviewException(

@@ -24,7 +24,7 @@ public record ReviewEnvelope(
         int objectLength) {
 
     /**
-     * Reads the pod into the model, as the Kubernetes schema types it (see {@link PodReader}).
+     * Reads the pod into a JSON tree and the model, as the Kubernetes schema types it (see {@link PodReader}).
      *
      * @throws InvalidAdmissionReviewException when {@code request.object} is valid JSON but not a valid Pod
      */
