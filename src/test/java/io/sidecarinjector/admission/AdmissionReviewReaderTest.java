@@ -1,11 +1,13 @@
 package io.sidecarinjector.admission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.sidecarinjector.support.Mappers;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,29 @@ class AdmissionReviewReaderTest {
         Pod pod = envelope.bind().pod();
         assertEquals("c}d{", pod.getMetadata().getLabels().get("a\"b"));
         assertEquals("example/app:1", pod.getSpec().getContainers().get(0).getImage());
+    }
+
+    /**
+     * The pod's JSON is kept as it was sent, forms the model would drop included (a null, an empty list, an int
+     * where the model holds a long): the patch is computed against it, and the API server applies it to that JSON.
+     */
+    @Test
+    void thePodsJsonIsKeptAsSentBesideTheModel() throws Exception {
+        String sent = "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"creationTimestamp\":null},"
+                + "\"spec\":{\"initContainers\":[],\"containers\":[{\"name\":\"app\","
+                + "\"securityContext\":{\"runAsUser\":1000}}]},\"status\":{}}";
+        PodAdmissionRequest request = AdmissionReviewReader.read(review("\"uid\": \"u-1\", \"object\": " + sent));
+        assertEquals(Mappers.JSON.readTree(sent), request.submitted());
+        assertEquals(
+                1000L,
+                request.pod()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getSecurityContext()
+                        .getRunAsUser());
+        assertNotEquals(
+                Mappers.JSON.readTree(sent), Mappers.JSON.valueToTree(request.pod()), "the model's form differs");
     }
 
     @Test
