@@ -2,7 +2,6 @@ package io.sidecarinjector.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.qute.Engine;
 import io.sidecarinjector.config.ConfigFiles;
 import io.sidecarinjector.config.InvalidConfigException;
@@ -53,11 +52,8 @@ final class ConfigReport {
         ActiveConfig config = ActiveConfigFactory.build(
                 engine, documents.withValues(documents.values().observed(read::add)), revision, switches, () -> false);
         for (String template : List.of("sidecar", "gateway", "grpc-simple", "grpc-agent")) {
-            Pod pod = new PodBuilder(ActiveConfigFactory.samplePod())
-                    .editMetadata()
-                    .addToAnnotations(Injector.TEMPLATES_ANNOTATION, template)
-                    .endMetadata()
-                    .build();
+            Pod pod = ActiveConfigFactory.samplePod();
+            pod.getMetadata().getAnnotations().put(Injector.TEMPLATES_ANNOTATION, template);
             try {
                 Injector.inject(pod, "default", config);
             } catch (PodRejectedException e) {

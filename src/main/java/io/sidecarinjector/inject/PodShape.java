@@ -3,6 +3,7 @@ package io.sidecarinjector.inject;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarinjector.overrides.PodRejectedException;
+import io.sidecarinjector.support.ModelCopy;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ final class PodShape {
                         && !hasNull(pod.getMetadata().getAnnotations()))) {
             return pod;
         }
-        Pod copy = new io.fabric8.kubernetes.api.model.PodBuilder(pod).build();
+        Pod copy = ModelCopy.of(pod);
         copy.getMetadata().setLabels(emptyForNull(copy.getMetadata().getLabels()));
         copy.getMetadata().setAnnotations(emptyForNull(copy.getMetadata().getAnnotations()));
         return copy;

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.sidecarinjector.overrides.Annotations;
 import io.sidecarinjector.probe.ProbeRewriter;
 import io.sidecarinjector.render.SidecarValuesFactory;
 import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.ModelCopy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +34,7 @@ final class PreviousInjection {
             return pod;
         }
         InjectionStatus status = InjectionStatus.parse(annotations.get(InjectionStatus.ANNOTATION));
-        Pod copy = new PodBuilder(ProbeRewriter.restore(pod, SidecarValuesFactory.PROXY_CONTAINER)).build();
+        Pod copy = ModelCopy.of(ProbeRewriter.restore(pod, SidecarValuesFactory.PROXY_CONTAINER));
         Map<String, String> remaining = new LinkedHashMap<>(annotations);
         remaining.remove(InjectionStatus.ANNOTATION);
         PrometheusMerge.restore(remaining, copy, statusPort);

@@ -16,12 +16,12 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Lifecycle;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.TCPSocketAction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.sidecarinjector.merge.PodTree;
 import io.sidecarinjector.support.Mappers;
+import io.sidecarinjector.support.ModelCopy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -220,7 +220,7 @@ public final class ProbeRewriter {
         } catch (JsonProcessingException e) {
             return pod; // not ours to read: leave the probes as they are
         }
-        Pod copy = new PodBuilder(pod).build();
+        Pod copy = ModelCopy.of(pod);
         all(copy).forEach(c -> {
             String name = c.getName();
             c.setReadinessProbe(restore(c.getReadinessProbe(), originals.get(HEALTH + name + "/readyz")));

@@ -1,7 +1,10 @@
 package io.sidecarinjector.reload;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.quarkus.qute.Engine;
 import io.sidecarinjector.config.InvalidConfigException;
 import io.sidecarinjector.inject.ActiveConfig;
@@ -16,6 +19,10 @@ import io.sidecarinjector.policy.InjectionPolicy;
 import io.sidecarinjector.render.FragmentRenderer;
 import io.sidecarinjector.render.RenderException;
 import io.sidecarinjector.render.TemplateCatalog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -83,24 +90,26 @@ public final class ActiveConfigFactory {
      * container with a named port.
      */
     public static Pod samplePod(String app, String namespace, String inject) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withGenerateName(app + "-")
-                .withNamespace(namespace)
-                .addToLabels("app", app)
-                .addToAnnotations("sidecar.istio.io/inject", inject)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("app")
-                .withImage("example/app:1")
-                .addNewPort()
-                .withContainerPort(8080)
-                .withName("http")
-                .endPort()
-                .endContainer()
-                .endSpec()
-                .build();
+        // set field by field rather than through PodBuilder, whose constructor copies a whole Pod and so brings the
+        // builder of every type of the Pod graph into a native executable
+        ObjectMeta metadata = new ObjectMeta();
+        metadata.setGenerateName(app + "-");
+        metadata.setNamespace(namespace);
+        metadata.setLabels(new LinkedHashMap<>(Map.of("app", app)));
+        metadata.setAnnotations(new LinkedHashMap<>(Map.of("sidecar.istio.io/inject", inject)));
+        ContainerPort port = new ContainerPort();
+        port.setContainerPort(8080);
+        port.setName("http");
+        Container container = new Container();
+        container.setName("app");
+        container.setImage("example/app:1");
+        container.setPorts(new ArrayList<>(List.of(port)));
+        PodSpec spec = new PodSpec();
+        spec.setContainers(new ArrayList<>(List.of(container)));
+        Pod pod = new Pod();
+        pod.setMetadata(metadata);
+        pod.setSpec(spec);
+        return pod;
     }
 
     private static void selfCheck(ActiveConfig served) throws InvalidConfigException {
@@ -122,11 +131,8 @@ public final class ActiveConfigFactory {
                 if (config.templates().isBuiltIn(name)) {
                     continue;
                 }
-                Pod annotated = new PodBuilder(sample)
-                        .editMetadata()
-                        .addToAnnotations(Injector.TEMPLATES_ANNOTATION, name)
-                        .endMetadata()
-                        .build();
+                Pod annotated = samplePod();
+                annotated.getMetadata().getAnnotations().put(Injector.TEMPLATES_ANNOTATION, name);
                 Injector.inject(annotated, "default", config);
             }
             InjectionResult result = Injector.inject(sample, "default", config);

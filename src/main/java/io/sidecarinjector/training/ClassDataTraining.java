@@ -3,9 +3,11 @@ package io.sidecarinjector.training;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.quarkus.value.registry.ValueRegistry;
 import io.quarkus.vertx.http.HttpServer;
 import io.sidecarinjector.admission.AdmissionReviewReader;
@@ -96,23 +98,19 @@ public class ClassDataTraining {
 
     /** A pod with what the injection rewrites: ports and HTTP probes. */
     static Pod pod(String app, String inject) {
-        return new PodBuilder(ActiveConfigFactory.samplePod(app, "training", inject))
-                .editSpec()
-                .editFirstContainer()
-                .withNewReadinessProbe()
+        Pod pod = ActiveConfigFactory.samplePod(app, "training", inject);
+        Container container = pod.getSpec().getContainers().get(0);
+        container.setReadinessProbe(httpGet("/ready", new IntOrString(8080)));
+        container.setLivenessProbe(httpGet("/live", new IntOrString("http")));
+        return pod;
+    }
+
+    private static Probe httpGet(String path, IntOrString port) {
+        return new ProbeBuilder()
                 .withNewHttpGet()
-                .withPath("/ready")
-                .withPort(new IntOrString(8080))
+                .withPath(path)
+                .withPort(port)
                 .endHttpGet()
-                .endReadinessProbe()
-                .withNewLivenessProbe()
-                .withNewHttpGet()
-                .withPath("/live")
-                .withPort(new IntOrString("http"))
-                .endHttpGet()
-                .endLivenessProbe()
-                .endContainer()
-                .endSpec()
                 .build();
     }
 

@@ -1,18 +1,22 @@
 package io.sidecarinjector.nativeimage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMethod;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import io.fabric8.kubernetes.api.model.AnyType;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ProjectedVolumeSource;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
@@ -20,7 +24,10 @@ import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference;
 import io.sidecarinjector.support.Mappers;
+import java.lang.reflect.Method;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
@@ -112,6 +119,53 @@ class KubernetesModelTypesTest {
             }
         }
         assertEquals(Set.of(), missing);
+    }
+
+    /**
+     * What the native executable lets Jackson call: every getter, setter and constructor Jackson binds a model type
+     * with is callable, and the model's ways into its builders are not (they would bring every builder in).
+     */
+    @Test
+    void jacksonMayCallEveryMemberItBindsWithAndNoBuilder() throws NoSuchMethodException {
+        Set<String> refused = new TreeSet<>();
+        for (Class<?> type : models) {
+            JavaType javaType = Mappers.JSON.constructType(type);
+            for (BeanDescription description : List.of(
+                    Mappers.JSON.getDeserializationConfig().introspect(javaType),
+                    Mappers.JSON.getSerializationConfig().introspect(javaType))) {
+                List<AnnotatedMember> members = new ArrayList<>();
+                for (BeanPropertyDefinition property : description.findProperties()) {
+                    members.add(property.getGetter());
+                    members.add(property.getSetter());
+                }
+                members.add(description.findAnySetterAccessor());
+                members.add(description.findAnyGetter());
+                for (AnnotatedMember member : members) {
+                    if (member instanceof AnnotatedMethod method
+                            && !KubernetesModelReflection.boundByJackson(method.getAnnotated())) {
+                        refused.add(type.getSimpleName() + "." + method.getName());
+                    }
+                }
+                if (description.findDefaultConstructor() != null
+                        && !KubernetesModelReflection.constructsForJackson(
+                                description.findDefaultConstructor().getAnnotated())) {
+                    refused.add(type.getSimpleName() + " constructor");
+                }
+            }
+        }
+        assertEquals(Set.of(), refused);
+        assertFalse(KubernetesModelReflection.boundByJackson(Pod.class.getMethod("edit")));
+        assertFalse(KubernetesModelReflection.boundByJackson(Pod.class.getMethod("toBuilder")));
+        Method bridge = Arrays.stream(Pod.class.getDeclaredMethods())
+                .filter(m -> m.getName().equals("edit") && m.isBridge())
+                .findFirst()
+                .orElseThrow();
+        assertFalse(KubernetesModelReflection.boundByJackson(bridge));
+        assertTrue(KubernetesModelReflection.boundByJackson(Pod.class.getMethod("getSpec")));
+        assertFalse(KubernetesModelReflection.constructsForJackson(Arrays.stream(Pod.class.getConstructors())
+                .filter(c -> c.getParameterCount() > 0)
+                .findFirst()
+                .orElseThrow()));
     }
 
     private void checkHandlers(
