@@ -98,7 +98,7 @@ public final class FragmentRenderer {
         try {
             // read as a Pod once, so that a fragment that is not one fails here, with the template's name;
             // what is merged is the Pod's own serialisation: YAML's forms (a quoted number) become JSON's types
-            return Mappers.JSON.valueToTree(Mappers.YAML.treeToValue(object, Pod.class));
+            return Mappers.JSON.valueToTree(Mappers.FRAGMENTS.treeToValue(object, Pod.class));
         } catch (JsonProcessingException e) {
             throw new RenderException(
                     "template '" + templateName + "' rendered something that is not a pod: "

@@ -1,5 +1,6 @@
 package io.sidecarinjector.support;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -35,6 +37,24 @@ public final class Mappers {
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS))
             .build();
+
+    /**
+     * For what templates print, read into the model: Jackson's default conversions between scalar types (the
+     * templates print numbers quoted, so that a value from the operator's documents can never break the YAML) and
+     * an empty string read as absent, through the very deserializers of {@link #JSON}: the two share one cache,
+     * so the Pod model's deserializers, which are large and which a native executable carries in its image heap,
+     * exist once. Whether a scalar may be converted is asked of each reading's own settings, not fixed in the
+     * deserializers.
+     */
+    public static final ObjectMapper FRAGMENTS = fragments();
+
+    private static ObjectMapper fragments() {
+        ObjectMapper mapper = new ObjectMapper(
+                new JsonFactory(), null, (DefaultDeserializationContext) JSON.getDeserializationContext());
+        mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.coercionConfigDefaults().setCoercion(CoercionInputShape.EmptyString, CoercionAction.AsNull);
+        return mapper;
+    }
 
     /** Every conversion between scalar types turned off. */
     private static JsonMapper.Builder strictScalars(JsonMapper.Builder builder) {
@@ -91,7 +111,9 @@ public final class Mappers {
 
     /**
      * Lenient YAML, for Kubernetes objects: fabric8 keeps unknown fields in additionalProperties, and a key with no
-     * value ({@code annotations:}) reads as absent, as Kubernetes reads it.
+     * value ({@code annotations:}) reads as absent, as Kubernetes reads it. The service reads YAML with it into
+     * trees only (what templates print, kube-inject's files) and writes trees with it; {@link #FRAGMENTS} reads
+     * what templates print into the model, so that this mapper builds no second set of the model's deserializers.
      */
     public static final ObjectMapper YAML = YAMLMapper.builder(
                     YAMLFactory.builder().build())
