@@ -61,23 +61,8 @@ class ModelCopyTest {
                 Map.of("kept", true),
                 copy.getMetadata().getAdditionalProperties().get("unknownMeta"));
         assertEquals(List.of(1, "two"), copy.getSpec().getAdditionalProperties().get("futureField"));
-        assertEquals(
-                "http",
-                copy.getSpec()
-                        .getContainers()
-                        .get(0)
-                        .getReadinessProbe()
-                        .getHttpGet()
-                        .getPort()
-                        .getStrVal());
-        assertEquals(
-                "500m",
-                copy.getSpec()
-                        .getContainers()
-                        .get(0)
-                        .getResources()
-                        .getLimits()
-                        .get("cpu")
-                        .toString());
+        Container app = copy.getSpec().getContainers().get(0);
+        assertEquals("http", app.getReadinessProbe().getHttpGet().getPort().getStrVal());
+        assertEquals("500m", app.getResources().getLimits().get("cpu").toString());
     }
 }
